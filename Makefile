@@ -1,0 +1,50 @@
+# The two commands of the README:
+#   make demo  - the portal with demo data and a completed weekly run (SQLite, no broker)
+#   make test  - the whole test suite (PostgreSQL + Redis on 127.0.0.1, started if down)
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+DEMO_PERSONS ?= 3000
+DEMO_SEED ?= 2025
+PORT ?= 8000
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/elip
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/14
+
+.PHONY: setup system-packages venv services demo test lint bench
+
+setup: system-packages venv
+
+# Debian packages: chromium (browser tests), libharfbuzz-subset0 (fast font subsetting in
+# WeasyPrint), poppler-utils (pdftoppm/pdftotext to look at letters). Skipped when present.
+system-packages:
+	@bash scripts/system-packages.sh
+
+$(VENV)/.installed: pyproject.toml
+	python3.11 -m venv $(VENV) 2>/dev/null || python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q -e ".[dev]"
+	touch $@
+
+venv: $(VENV)/.installed
+
+services:
+	@bash scripts/services.sh
+
+demo: setup
+	mkdir -p var
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py seed_demo --persons $(DEMO_PERSONS) --seed $(DEMO_SEED) --if-empty
+	$(PY) manage.py elip_run
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+test: setup services
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+		$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: setup services
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/elip_bench} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+		$(PY) tests/bench/run.py $(BENCH_ARGS)

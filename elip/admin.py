@@ -1,0 +1,41 @@
+from django.contrib import admin
+
+from .models import ElipEnrolment, ElipEnrolmentChange, PolicyVersion, RunMunicipality, SelectionRun
+
+
+@admin.register(PolicyVersion)
+class PolicyVersionAdmin(admin.ModelAdmin):
+    list_display = ["valid_from", "months_before_term_end", "term_rule_percentage", "loan_rule_percentage", "note"]
+
+
+class ElipEnrolmentChangeInline(admin.TabularInline):
+    model = ElipEnrolmentChange
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "user", "action", "changes"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ElipEnrolment)
+class ElipEnrolmentAdmin(admin.ModelAdmin):
+    list_display = ["municipality", "status", "letter_phone", "letter_email", "contact_name", "updated_at"]
+    list_filter = ["status"]
+    search_fields = ["municipality__name"]
+    autocomplete_fields = ["municipality"]
+    inlines = [ElipEnrolmentChangeInline]
+
+
+class RunMunicipalityInline(admin.TabularInline):
+    model = RunMunicipality
+    extra = 0
+    readonly_fields = ["municipality", "letters_count"]
+    can_delete = False
+
+
+@admin.register(SelectionRun)
+class SelectionRunAdmin(admin.ModelAdmin):
+    list_display = ["run_date", "iso_year", "iso_week", "status", "policy", "finished_at"]
+    readonly_fields = ["run_date", "iso_year", "iso_week", "policy", "status", "started_at", "finished_at"]
+    inlines = [RunMunicipalityInline]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ElipConfig(AppConfig):
+    name = "elip"
+    verbose_name = "ELIP"

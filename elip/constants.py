@@ -1,0 +1,22 @@
+from django.db import models
+
+
+class MatchedRule(models.TextChoices):
+    TERM_AND_LOAN = "termijn_en_lening", "Einde termijn in zicht en leenruimte grotendeels benut"
+    LOAN_ONLY = "lening", "Leenruimte (vrijwel) geheel benut, ongeacht de termijn"
+
+
+class EnrolmentStatus(models.TextChoices):
+    ENROLLED = "aangemeld", "Aangemeld"
+    WITHDRAWN = "afgemeld", "Afgemeld"
+
+
+class EnrolmentAction(models.TextChoices):
+    ENROL = "aangemeld", "Aangemeld"
+    CHANGE = "gewijzigd", "Gewijzigd"
+    WITHDRAW = "afgemeld", "Afgemeld"
+
+
+class RunStatus(models.TextChoices):
+    RUNNING = "bezig", "Bezig"
+    DONE = "voltooid", "Voltooid"

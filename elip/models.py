@@ -1,0 +1,157 @@
+"""ELIP policy versions, municipality enrolment and the weekly run's records."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from pib.models import Municipality
+
+from .constants import EnrolmentAction, EnrolmentStatus, RunStatus
+
+
+class PolicyVersion(models.Model):
+    """The ELIP criteria in force from ``valid_from`` until the next version."""
+
+    valid_from = models.DateField("geldig vanaf", unique=True)
+    months_before_term_end = models.PositiveSmallIntegerField("maanden voor einde inburgeringstermijn")
+    term_rule_percentage = models.DecimalField(
+        "percentage leenruimte benut (termijnregel)", max_digits=5, decimal_places=2
+    )
+    loan_rule_percentage = models.DecimalField(
+        "percentage leenruimte benut (ongeacht termijn)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Leeg: deze regel geldt niet in deze versie.",
+    )
+    note = models.CharField("toelichting", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "ELIP-criteria (versie)"
+        verbose_name_plural = "ELIP-criteria (versies)"
+        ordering = ["-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(term_rule_percentage__gte=0) & Q(term_rule_percentage__lte=100),
+                name="policy_term_percentage_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(loan_rule_percentage__isnull=True)
+                | (Q(loan_rule_percentage__gte=0) & Q(loan_rule_percentage__lte=100)),
+                name="policy_loan_percentage_range",
+            ),
+        ]
+
+    def __str__(self):
+        rule = f", of {self.loan_rule_percentage}%" if self.loan_rule_percentage is not None else ""
+        return (
+            f"Vanaf {self.valid_from:%d-%m-%Y}: {self.months_before_term_end} maanden + "
+            f"{self.term_rule_percentage}%{rule}"
+        )
+
+
+class ElipEnrolment(models.Model):
+    """A municipality's enrolment for ELIP letters (manual §3.3–3.6). One row per municipality;
+    withdrawing keeps the row (status afgemeld) so re-enrolling keeps the history."""
+
+    municipality = models.OneToOneField(
+        Municipality, verbose_name="gemeente", on_delete=models.PROTECT, related_name="elip_enrolment"
+    )
+    status = models.CharField(
+        "status", max_length=10, choices=EnrolmentStatus.choices, default=EnrolmentStatus.ENROLLED
+    )
+    # In the letter.
+    letter_phone = models.CharField("telefoonnummer (brief)", max_length=20, blank=True)
+    letter_email = models.EmailField("e-mailadres (brief)", blank=True)
+    letter_website = models.CharField("webadres (brief)", max_length=200, blank=True)
+    # For DUO only, never in the letter.
+    contact_name = models.CharField("contactpersoon", max_length=100)
+    contact_phone = models.CharField("telefoonnummer contactpersoon", max_length=20, blank=True)
+    contact_email = models.EmailField("e-mailadres contactpersoon", blank=True)
+    contact_postcode = models.CharField("postcode", max_length=7, blank=True)
+    contact_house_number = models.CharField("huisnummer", max_length=5, blank=True)
+    contact_house_number_addition = models.CharField("toevoeging", max_length=10, blank=True)
+    contact_street = models.CharField("straat", max_length=200, blank=True)
+    contact_city = models.CharField("plaats", max_length=100, blank=True)
+    enrolled_at = models.DateTimeField("aangemeld op")
+    updated_at = models.DateTimeField("laatst gewijzigd", auto_now=True)
+    withdrawn_at = models.DateTimeField("afgemeld op", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "aanmelding ELIP-ondersteuning"
+        verbose_name_plural = "aanmeldingen ELIP-ondersteuning"
+        ordering = ["municipality__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(letter_phone="") | ~Q(letter_email=""), name="enrolment_letter_phone_or_email"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.municipality} ({self.get_status_display()})"
+
+    @property
+    def is_enrolled(self):
+        return self.status == EnrolmentStatus.ENROLLED
+
+
+class ElipEnrolmentChange(models.Model):
+    """History: who enrolled, changed or withdrew, when, and what changed."""
+
+    enrolment = models.ForeignKey(
+        ElipEnrolment, verbose_name="aanmelding", on_delete=models.CASCADE, related_name="changes"
+    )
+    at = models.DateTimeField("tijdstip", auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="gebruiker", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField("actie", max_length=10, choices=EnrolmentAction.choices)
+    changes = models.JSONField("wijzigingen", default=dict, help_text="Per veld: [oud, nieuw].")
+
+    class Meta:
+        verbose_name = "wijziging aanmelding"
+        verbose_name_plural = "wijzigingen aanmelding"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.at:%d-%m-%Y %H:%M}"
+
+
+class SelectionRun(models.Model):
+    """One weekly ELIP run (a 'verzending'). At most one per date and per ISO week."""
+
+    run_date = models.DateField("datum verzending", unique=True)
+    iso_year = models.PositiveSmallIntegerField("ISO-jaar")
+    iso_week = models.PositiveSmallIntegerField("ISO-week")
+    policy = models.ForeignKey(PolicyVersion, verbose_name="gebruikte criteria", on_delete=models.PROTECT)
+    status = models.CharField("status", max_length=10, choices=RunStatus.choices, default=RunStatus.RUNNING)
+    started_at = models.DateTimeField("gestart", auto_now_add=True)
+    finished_at = models.DateTimeField("voltooid", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "verzending (wekelijkse ELIP-run)"
+        verbose_name_plural = "verzendingen (wekelijkse ELIP-runs)"
+        ordering = ["-run_date"]
+        constraints = [models.UniqueConstraint(fields=["iso_year", "iso_week"], name="run_unique_iso_week")]
+
+    def __str__(self):
+        return f"Verzending {self.run_date:%d-%m-%Y}"
+
+
+class RunMunicipality(models.Model):
+    """Per run and municipality: how many letters were sent."""
+
+    run = models.ForeignKey(
+        SelectionRun, verbose_name="verzending", on_delete=models.CASCADE, related_name="per_municipality"
+    )
+    municipality = models.ForeignKey(Municipality, verbose_name="gemeente", on_delete=models.PROTECT)
+    letters_count = models.PositiveIntegerField("aantal brieven", default=0)
+
+    class Meta:
+        verbose_name = "verzending per gemeente"
+        verbose_name_plural = "verzendingen per gemeente"
+        constraints = [models.UniqueConstraint(fields=["run", "municipality"], name="run_municipality_unique")]
+
+    def __str__(self):
+        return f"{self.run} – {self.municipality}: {self.letters_count}"

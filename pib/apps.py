@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PibConfig(AppConfig):
+    name = "pib"
+    verbose_name = "DUO-register inburgering"

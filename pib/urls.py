@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("inloggen/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
+    path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("gemeente-kiezen/", views.choose_municipality_view, name="choose_municipality"),
+    path("elip/", include("elip.urls")),
+    path("signalen/", include("signals.urls")),
+    path("beheer/", admin.site.urls),
+]
+
+handler403 = "pib.views.forbidden"
+handler404 = "pib.views.not_found"
+handler500 = "pib.views.server_error"
