@@ -1,3 +1,8 @@
+from django.urls import include, path
+
 app_name = "elip"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("brief/", include("elip.urls_brief")),
+    path("personen/", include("elip.urls_persons")),
+]

@@ -1,0 +1,1 @@
+"""ELIP writes, one module per part: ``enrolment`` (Beheren ELIP brief) and ``weekly_run``."""
