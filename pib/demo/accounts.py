@@ -1,0 +1,92 @@
+"""Demo accounts and enrolments: one user per role mix, one regional user with several
+municipalities, a DUO admin; a few municipalities enrolled for ELIP letters."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from elip.constants import EnrolmentAction, EnrolmentStatus
+from elip.models import ElipEnrolment, ElipEnrolmentChange
+from pib.constants import Role
+from pib.models import Authorisation, Municipality
+
+DEMO_PASSWORD = "Inburgering-Demo-2025"  # noqa: S105 - demo data only; printed by `make demo`
+ELIP = [Role.ELIP_PERSONS, Role.ELIP_LETTER, Role.ELIP_SIGNALS]
+
+# username, full name, {municipality code: roles}, what it shows
+USERS = [
+    ("groningen", "Greetje Groningen", {"GM0014": ELIP + [Role.VIEW_2013]}, "alle ELIP-rollen, Groningen"),
+    ("amsterdam", "Ahmed Amsterdam", {"GM0363": ELIP}, "alle ELIP-rollen, Amsterdam"),
+    ("personen", "Petra Personen", {"GM0014": [Role.ELIP_PERSONS]}, "alleen Raadplegen ELIP personen"),
+    ("brief", "Bram Brief", {"GM0014": [Role.ELIP_LETTER]}, "alleen Beheren ELIP brief"),
+    ("signalen", "Sanne Signalen", {"GM0014": [Role.ELIP_SIGNALS]}, "alleen Raadplegen en muteren ELIP signalen"),
+    (
+        "regio",
+        "Rik Regio",
+        {"GM0014": ELIP, "GM1952": ELIP, "GM1969": ELIP, "GM1966": ELIP},
+        "regionale dienst: Groningen, Midden-Groningen, Westerkwartier, Het Hogeland",
+    ),
+    ("geenrol", "Gijs Geenrol", {}, "geen accountrollen"),
+]
+ADMIN = ("duo-beheer", "DUO Beheerder", "DUO-beheerder (Django admin, /beheer/)")
+
+ENROLMENTS = {
+    "GM0014": ("0501234567", "elip@groningen.nl", "www.gemeente.groningen.nl/elip", "Greetje Groningen"),
+    "GM0363": ("0202512345", "inburgering@amsterdam.nl", "www.amsterdam.nl/inburgeren", "Ahmed Amsterdam"),
+    "GM0599": ("0102671234", "", "", "Team Inburgering Rotterdam"),
+    "GM0344": ("", "elip@utrecht.nl", "", "Loket Inburgering Utrecht"),
+    "GM0796": ("0736155555", "elip@s-hertogenbosch.nl", "", "Team Inburgering"),
+}
+WITHDRAWN = {"GM1952": ("0598373737", "", "", "Team Inburgering Midden-Groningen")}
+
+
+@transaction.atomic
+def create_demo_accounts() -> list[tuple[str, str]]:
+    User = get_user_model()
+    rows = []
+    for username, full_name, roles, description in USERS:
+        first, last = full_name.split(" ", 1)
+        user, _ = User.objects.get_or_create(username=username, defaults={"first_name": first, "last_name": last})
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        for code, role_list in roles.items():
+            municipality = Municipality.objects.get(code=code)
+            for role in role_list:
+                Authorisation.objects.get_or_create(user=user, municipality=municipality, role=role)
+        rows.append((username, description))
+    admin_name, admin_full, admin_description = ADMIN
+    admin, _ = User.objects.get_or_create(
+        username=admin_name, defaults={"first_name": "DUO", "last_name": "Beheerder", "is_staff": True}
+    )
+    admin.is_staff = admin.is_superuser = True
+    admin.set_password(DEMO_PASSWORD)
+    admin.save()
+    rows.append((admin_name, admin_description))
+    return rows
+
+
+@transaction.atomic
+def create_demo_enrolments() -> None:
+    """Enrolled and withdrawn municipalities for the demo (as if staff had used 'Meld aan')."""
+    now = timezone.now()
+    for table, withdrawn in ((ENROLMENTS, False), (WITHDRAWN, True)):
+        for code, (phone, email, web, contact) in table.items():
+            municipality = Municipality.objects.get(code=code)
+            if ElipEnrolment.objects.filter(municipality=municipality).exists():
+                continue
+            enrolment = ElipEnrolment.objects.create(
+                municipality=municipality,
+                letter_phone=phone,
+                letter_email=email,
+                letter_website=web,
+                contact_name=contact,
+                contact_phone=phone or "0501234567",
+                contact_email=email or f"inburgering@{code.lower()}.example.nl",
+                enrolled_at=now,
+            )
+            ElipEnrolmentChange.objects.create(enrolment=enrolment, action=EnrolmentAction.ENROL, changes={})
+            if withdrawn:
+                enrolment.status = EnrolmentStatus.WITHDRAWN
+                enrolment.withdrawn_at = now
+                enrolment.save()
+                ElipEnrolmentChange.objects.create(enrolment=enrolment, action=EnrolmentAction.WITHDRAW, changes={})

@@ -1,0 +1,360 @@
+"""Deterministic synthetic population for the demo, the tests and the benchmarks.
+
+Rows are generated as plain tuples and written in bulk: PostgreSQL COPY (psycopg 3) when
+on PostgreSQL, executemany elsewhere. Ids are assigned here (after the current maximum), so
+the same seed on an empty database gives the same rows, ids included.
+
+Distribution, relative to the reference date (``today``):
+- term start 6 months to 8 years ago, term end 3 years later (+ extensions for ~18%), so
+  term ends run from years ago to years ahead;
+- loan use skewed to the top: ~35% under 50%, ~27% 50–75%, ~24% 75–95%, ~14% 95–100%;
+- obligation: ~72% still obliged, the rest met, exempted, released or ended;
+- paid invoices add up exactly to the loan used; ~8% of contracts also carry a rejected invoice.
+"""
+
+import datetime as dt
+import random
+import uuid
+from bisect import bisect
+from dataclasses import dataclass, field
+from itertools import accumulate
+
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.db.models import Max
+
+from pib.constants import AttemptResult, Course, ExamComponent, Gender, InvoiceStatus, Law, LoanRequestStatus
+from pib.constants import ObligationStatus as OS
+from pib.models import (
+    Contract,
+    Enrolment,
+    Exam,
+    ExamAttempt,
+    Institution,
+    Invoice,
+    Loan,
+    LoanRequest,
+    Municipality,
+    Person,
+    TermExtension,
+)
+
+from . import names
+
+# Columns written per model (attnames); generated columns (total_amount) are left to the database.
+COLUMNS = {
+    Person: [
+        "id",
+        "public_id",
+        "bsn",
+        "first_names",
+        "prefix",
+        "last_name",
+        "gender",
+        "birth_date",
+        "street",
+        "house_number",
+        "house_number_addition",
+        "postcode",
+        "city",
+        "municipality_id",
+        "law",
+        "obligation_status",
+        "term_start",
+        "term_end",
+        "culpable_overrun",
+        "lesson_hours_integration",
+        "lesson_hours_literacy",
+    ],
+    TermExtension: ["id", "person_id", "kind", "previous_end", "new_end", "granted_on"],
+    Loan: ["id", "person_id", "limit", "start_date", "end_date", "interest"],
+    LoanRequest: ["id", "person_id", "kind", "received_on", "status"],
+    Exam: ["id", "person_id", "component", "exempted"],
+    ExamAttempt: ["id", "exam_id", "number", "date", "result"],
+    Enrolment: ["id", "person_id", "course", "institution_id", "start_date", "end_date"],
+    Contract: [
+        "id",
+        "person_id",
+        "number",
+        "course",
+        "institution_id",
+        "start_date",
+        "end_date",
+        "hours",
+        "hourly_rate",
+        "materials_amount",
+    ],
+    Invoice: [
+        "id",
+        "person_id",
+        "contract_id",
+        "number",
+        "description",
+        "invoice_date",
+        "status",
+        "period_start",
+        "period_end",
+        "course_count",
+        "course_amount",
+        "materials_amount",
+        "exam_amount",
+        "rejection_reason",
+    ],
+}
+ORDER = list(COLUMNS)  # FK-safe insert order
+COMPONENTS = [ExamComponent.KNM, ExamComponent.READING, ExamComponent.LISTENING, ExamComponent.WRITING,
+              ExamComponent.SPEAKING]  # fmt: skip
+ATTEMPT_WEIGHTS = list(accumulate([25, 35, 20, 10, 6, 4]))  # 0..5 attempts
+REJECTION_REASONS = [
+    "Factuur valt buiten de contractperiode",
+    "Dubbel ingediende factuur",
+    "Lesuren niet aangetoond",
+    "Instelling had geen geldig keurmerk op de factuurdatum",
+]
+
+
+def money(cents: int) -> str:
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+def add_years(d: dt.date, years: int) -> dt.date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)
+
+
+def bsn_for(k: int) -> str:
+    """A unique, elfproef-valid BSN for person id k: the first valid one in its own block of 11."""
+    for j in range(11):
+        prefix = f"{20_000_000 + k * 11 + j:08d}"
+        total = sum((9 - i) * int(c) for i, c in enumerate(prefix))
+        check = total % 11
+        if check <= 9:
+            return prefix + str(check)
+    raise AssertionError("unreachable: one of 11 consecutive prefixes has a check digit")  # pragma: no cover
+
+
+def postcode(rng: random.Random) -> str:
+    while True:
+        letters = rng.choice("ABCDEFGHJKLMNPRTVWXZ") + rng.choice("ABCDEGHJKLMNPRTVWXZ")
+        if letters not in ("SA", "SD", "SS"):
+            return f"{rng.randint(1000, 9999)} {letters}"
+
+
+@dataclass
+class Ids:
+    next: dict = field(default_factory=dict)
+
+    @classmethod
+    def after_existing(cls):
+        return cls({m: (m.objects.aggregate(m=Max("id"))["m"] or 0) + 1 for m in ORDER})
+
+    def take(self, model) -> int:
+        value = self.next[model]
+        self.next[model] = value + 1
+        return value
+
+
+class Writer:
+    """Writes tuples per model: COPY on PostgreSQL, executemany elsewhere."""
+
+    def __init__(self):
+        self.postgres = connection.vendor == "postgresql"
+
+    def write(self, model, rows):
+        if not rows:
+            return
+        table = connection.ops.quote_name(model._meta.db_table)
+        cols = [model._meta.get_field(a).column if a != "id" else "id" for a in COLUMNS[model]]
+        collist = ", ".join(connection.ops.quote_name(c) for c in cols)
+        with connection.cursor() as cursor:
+            if self.postgres:
+                with cursor.cursor.copy(f"COPY {table} ({collist}) FROM STDIN") as copy:  # noqa: S608
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join(["%s"] * len(cols))
+                cursor.executemany(f"INSERT INTO {table} ({collist}) VALUES ({marks})", rows)  # noqa: S608
+
+    def reset_sequences(self):
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), ORDER):
+                cursor.execute(sql)
+            if self.postgres:  # fresh statistics, so the planner sees the bulk-loaded rows
+                for model in ORDER:
+                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
+def ensure_institutions() -> list[int]:
+    for i, (name, street, number, pc, city) in enumerate(names.INSTITUTIONS, start=1):
+        Institution.objects.get_or_create(
+            code=f"BOW{i:05d}",
+            defaults={
+                "name": name,
+                "creditor_street": street,
+                "creditor_house_number": number,
+                "creditor_postcode": pc,
+                "creditor_city": city,
+            },
+        )
+    return list(Institution.objects.order_by("id").values_list("id", flat=True))
+
+
+class PopulationBuilder:
+    def __init__(self, *, seed: int, today: dt.date):
+        self.rng = random.Random(seed)
+        self.today = today
+        munis = list(Municipality.objects.order_by("code").values_list("id", "code", "name"))
+        self.municipalities = [(mid, name) for mid, _code, name in munis]
+        self.cum_weights = list(accumulate(names.MUNICIPALITY_WEIGHTS.get(code, 1) for _i, code, _n in munis))
+        self.institutions = ensure_institutions()
+
+    def pick_municipality(self):
+        r = self.rng.random() * self.cum_weights[-1]
+        return self.municipalities[bisect(self.cum_weights, r)]
+
+    def person(self, ids: Ids, rows: dict):  # noqa: C901 - one person's whole record, kept in one place
+        rng, today = self.rng, self.today
+        pid = ids.take(Person)
+        g = rng.random()
+        gender = Gender.FEMALE if g < 0.49 else Gender.MALE if g < 0.985 else Gender.UNKNOWN
+        pool = {Gender.FEMALE: names.FEMALE, Gender.MALE: names.MALE}.get(gender, names.FEMALE + names.MALE)
+        first = " ".join(rng.sample(pool, 2 if rng.random() < 0.3 else 1))
+        prefix, last = rng.choice(names.SURNAMES)
+        birth = today - dt.timedelta(days=rng.randint(18 * 365, 65 * 365))
+        muni_id, muni_name = self.pick_municipality()
+        law = Law.WI2013 if rng.random() < 0.94 else rng.choice([Law.WI2007, Law.WI2021])
+        term_start = today - dt.timedelta(days=rng.randint(180, 8 * 365))
+        term_end = add_years(term_start, 3)
+        for _ in range(2 if rng.random() < 0.03 else 1 if rng.random() < 0.18 else 0):
+            new_end = term_end + dt.timedelta(days=rng.choice([92, 183, 274, 365]))
+            granted = min(term_end, today) - dt.timedelta(days=rng.randint(5, 60))
+            rows[TermExtension].append(
+                (ids.take(TermExtension), pid, rng.choice(names.EXTENSION_KINDS), term_end.isoformat(),
+                 new_end.isoformat(), granted.isoformat())
+            )  # fmt: skip
+            term_end = new_end
+        s = rng.random()
+        status = (
+            OS.OBLIGED if s < 0.72 else OS.MET if s < 0.90 else OS.EXEMPTED if s < 0.95
+            else OS.RELEASED if s < 0.98 else OS.ENDED
+        )  # fmt: skip
+        limit_cents = 1_000_000 if rng.random() < 0.97 else rng.choice([800_000, 500_000])
+        u = rng.random()
+        frac = (
+            rng.uniform(0, 0.5) if u < 0.35 else rng.uniform(0.5, 0.75) if u < 0.62
+            else rng.uniform(0.75, 0.95) if u < 0.86 else rng.uniform(0.95, 1.0)
+        )  # fmt: skip
+        used_cents = int(limit_cents * frac)
+        loan_start = term_start + dt.timedelta(days=rng.randint(10, 60))
+        rows[Loan].append(
+            (ids.take(Loan), pid, money(limit_cents), loan_start.isoformat(), max(term_end, loan_start).isoformat(),
+             money(rng.choice([0, 0, 0, 1250, 3400])))
+        )  # fmt: skip
+        received = term_start + dt.timedelta(days=rng.randint(1, 9))
+        if rng.random() < 0.05:
+            rows[LoanRequest].append(
+                (ids.take(LoanRequest), pid, "Verzoek lening", (received - dt.timedelta(days=30)).isoformat(),
+                 LoanRequestStatus.REJECTED)
+            )  # fmt: skip
+        rows[LoanRequest].append((ids.take(LoanRequest), pid, "Verzoek lening", received.isoformat(),
+                                  LoanRequestStatus.GRANTED))  # fmt: skip
+        hours_integration, hours_literacy = self.contracts(ids, rows, pid, used_cents, loan_start, term_end)
+        self.exams(ids, rows, pid, term_start, status)
+        addition = rng.choice(["A", "B", "2", "bis", "3 hoog"]) if rng.random() < 0.1 else ""
+        rows[Person].append(
+            (
+                pid, uuid.UUID(int=rng.getrandbits(128), version=4).hex, bsn_for(pid), first, prefix, last,
+                gender, birth.isoformat(), rng.choice(names.STREETS), rng.randint(1, 250), addition,
+                postcode(rng), muni_name, muni_id, law, status, term_start.isoformat(), term_end.isoformat(),
+                status == OS.OBLIGED and term_end < today and rng.random() < 0.35,
+                hours_integration, hours_literacy,
+            )
+        )  # fmt: skip
+
+    def contracts(self, ids, rows, pid, used_cents, start, term_end):
+        rng = self.rng
+        n = 1 if used_cents < 300_000 else rng.randint(1, 3)
+        cuts = sorted(rng.randint(0, used_cents) for _ in range(n - 1))
+        parts = [b - a for a, b in zip([0, *cuts], [*cuts, used_cents], strict=True)]
+        hours_total = {Course.INTEGRATION: 0, Course.LITERACY: 0}
+        for k, part in enumerate(parts):
+            course = Course.LITERACY if k == 0 and rng.random() < 0.15 else Course.INTEGRATION
+            institution = rng.choice(self.institutions)
+            c_start = start + dt.timedelta(days=rng.randint(0, 120) + 200 * k)
+            c_end = c_start + dt.timedelta(days=rng.randint(150, 400))
+            rate_cents = rng.choice([2000, 2500, 3000, 4000])
+            materials = min(rng.choice([0, 20000]), part)
+            hours = -(-(part - materials) // rate_cents) + rng.randint(0, 20)
+            hours_total[course] += hours
+            cid = ids.take(Contract)
+            rows[Contract].append(
+                (cid, pid, f"{pid:06X}{k}", course, institution, c_start.isoformat(), c_end.isoformat(), hours,
+                 money(rate_cents), money(materials))
+            )  # fmt: skip
+            rows[Enrolment].append((ids.take(Enrolment), pid, course, institution, c_start.isoformat(),
+                                    c_end.isoformat()))  # fmt: skip
+            half = (c_end - c_start) // 2
+            splits = [part] if part < 150_000 or rng.random() < 0.5 else [part // 2, part - part // 2]
+            for j, amount in enumerate(splits):
+                p_start = c_start + half * j
+                p_end = p_start + half
+                exam = min(rng.choice([0, 0, 29000, 35000]), amount)
+                mat = min(materials if j == 0 else 0, amount - exam)
+                rows[Invoice].append(
+                    (ids.take(Invoice), pid, cid, f"F{pid:07d}-{k}{j}", "Factuur inburgeringscursus",
+                     p_end.isoformat(), InvoiceStatus.PAID, p_start.isoformat(), p_end.isoformat(),
+                     1, money(amount - exam - mat), money(mat), money(exam), "")
+                )  # fmt: skip
+            if rng.random() < 0.08:
+                rows[Invoice].append(
+                    (ids.take(Invoice), pid, cid, f"F{pid:07d}-{k}R", "Factuur inburgeringscursus",
+                     c_end.isoformat(), InvoiceStatus.REJECTED, c_start.isoformat(), c_end.isoformat(),
+                     1, money(rng.randint(10_000, 120_000)), money(0), money(0), rng.choice(REJECTION_REASONS))
+                )  # fmt: skip
+        return hours_total[Course.INTEGRATION], hours_total[Course.LITERACY]
+
+    def exams(self, ids, rows, pid, term_start, status):
+        rng = self.rng
+        components = COMPONENTS + ([ExamComponent.ONA] if rng.random() < 0.5 else [])
+        for component in components:
+            eid = ids.take(Exam)
+            exempted = status == OS.RELEASED or rng.random() < 0.03
+            rows[Exam].append((eid, pid, component, exempted))
+            if exempted:
+                continue
+            attempts = bisect(ATTEMPT_WEIGHTS, rng.random() * ATTEMPT_WEIGHTS[-1])
+            if status == OS.MET:
+                attempts = max(attempts, 1)
+            day = term_start + dt.timedelta(days=rng.randint(60, 500))
+            for number in range(1, attempts + 1):
+                last = number == attempts
+                passed = last and (status == OS.MET or rng.random() < 0.55)
+                rows[ExamAttempt].append(
+                    (ids.take(ExamAttempt), eid, number, day.isoformat(),
+                     AttemptResult.PASSED if passed else AttemptResult.FAILED)
+                )  # fmt: skip
+                day += dt.timedelta(days=rng.randint(20, 120))
+
+
+def build_population(*, persons: int, seed: int, today: dt.date, chunk: int = 10_000, progress=None) -> dict:
+    """Creates ``persons`` persons with all their records; returns row counts per model."""
+    builder = PopulationBuilder(seed=seed, today=today)
+    ids = Ids.after_existing()
+    writer = Writer()
+    counts = dict.fromkeys(ORDER, 0)
+    done = 0
+    while done < persons:
+        rows = {m: [] for m in ORDER}
+        for _ in range(min(chunk, persons - done)):
+            builder.person(ids, rows)
+        with transaction.atomic():
+            for model in ORDER:
+                writer.write(model, rows[model])
+                counts[model] += len(rows[model])
+        done += len(rows[Person])
+        if progress:
+            progress(done, persons)
+    writer.reset_sequences()
+    return {m._meta.verbose_name_plural: n for m, n in counts.items()}
