@@ -1,0 +1,229 @@
+"""Writes of the letters app: render letters to PDF, bundle them per municipality, preview.
+
+All three are safe to call again: a rendered letter is skipped, a complete bundle is kept,
+and concurrent callers are serialised by row locks and the bundle's unique constraint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import logging
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+from pypdf import PdfReader, PdfWriter
+
+from .content import add_months, date_in_words, fine_sentence_applies
+from .models import Letter, LetterBundle, RenderStatus
+from .pdf import render_to_pdf
+
+logger = logging.getLogger(__name__)
+
+LETTER_TEMPLATE = "letters/letter.html"
+MAX_ERROR_LENGTH = 2000
+
+
+class LettersNotRendered(Exception):
+    """Some letters of a batch failed; their errors are recorded on the Letter rows."""
+
+    def __init__(self, letter_ids):
+        self.letter_ids = list(letter_ids)
+        super().__init__(f"{len(self.letter_ids)} brief/brieven niet aangemaakt: {self.letter_ids}")
+
+
+def letter_context(letter: Letter) -> dict:
+    return {"s": letter.snapshot, "reference": letter.reference, "sample": False}
+
+
+def letter_pdf_bytes(letter: Letter) -> bytes:
+    """The PDF of one letter, from its snapshot only (never from the live registry)."""
+    return render_to_pdf(LETTER_TEMPLATE, letter_context(letter))
+
+
+def _store_rendered(letter: Letter, pdf: bytes) -> bool:
+    """Store the file, then mark the letter rendered unless someone else already did."""
+    name = letter.pdf.field.generate_filename(letter, f"elip-brief-{letter.pk}.pdf")
+    stored = default_storage.save(name, ContentFile(pdf))
+    updated = (
+        Letter.objects.filter(pk=letter.pk)
+        .exclude(render_status=RenderStatus.RENDERED)
+        .update(
+            pdf=stored,
+            pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+            render_status=RenderStatus.RENDERED,
+            render_error="",
+            render_attempts=F("render_attempts") + 1,
+        )
+    )
+    if not updated:  # a concurrent worker won: keep its file, drop ours
+        default_storage.delete(stored)
+    return bool(updated)
+
+
+def letters_render(*, letter_ids) -> list[int]:
+    """Render every not yet rendered letter of ``letter_ids``; return the ids that failed.
+
+    Each letter is rendered and stored on its own (autocommit per letter), so a worker killed
+    halfway leaves the finished letters finished and a re-run renders only the rest. One
+    letter's failure is recorded (status mislukt, attempts, error) and does not stop the others.
+    """
+    failed: list[int] = []
+    pending = (
+        Letter.objects.filter(pk__in=list(letter_ids))
+        .exclude(render_status=RenderStatus.RENDERED)
+        .only("pk", "letter_date", "reference", "snapshot", "render_status")
+        .order_by("pk")
+    )
+    for letter in pending.iterator(chunk_size=100):
+        try:
+            pdf = letter_pdf_bytes(letter)
+            _store_rendered(letter, pdf)
+        except Exception as exc:  # noqa: BLE001 - recorded per letter, re-raised by the task
+            # The message may quote data; it stays in the database (admin only), never in a log line.
+            logger.warning("Letter %s could not be rendered: %s", letter.pk, type(exc).__name__)
+            Letter.objects.filter(pk=letter.pk).exclude(render_status=RenderStatus.RENDERED).update(
+                render_status=RenderStatus.FAILED,
+                render_attempts=F("render_attempts") + 1,
+                render_error=f"{type(exc).__name__}: {exc}"[:MAX_ERROR_LENGTH],
+            )
+            failed.append(letter.pk)
+    return failed
+
+
+def merge_pdfs(files) -> tuple[bytes, int]:
+    """Merge PDF files (binary file objects) in order; returns (bytes, page count)."""
+    writer = PdfWriter()
+    for f in files:
+        writer.append(PdfReader(f))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue(), len(writer.pages)
+
+
+def _build_bundle(run, municipality_id: int, expected_count: int) -> None:
+    if not LetterBundle.objects.filter(run=run, municipality_id=municipality_id).exists():
+        _create_bundle_row(run, municipality_id)
+    with transaction.atomic():
+        bundle = LetterBundle.objects.select_for_update().get(run=run, municipality_id=municipality_id)
+        letters = list(
+            Letter.objects.filter(run=run, municipality_id=municipality_id, render_status=RenderStatus.RENDERED)
+            .order_by("pk")
+            .values_list("pdf", flat=True)
+        )
+        if len(letters) != expected_count or (bundle.pdf and bundle.letters_count == len(letters)):
+            return  # changed meanwhile, or another worker finished it while we waited for the lock
+        handles = [default_storage.open(name, "rb") for name in letters]
+        try:
+            data, _pages = merge_pdfs(handles)
+        finally:
+            for handle in handles:
+                handle.close()
+        old_name = bundle.pdf.name if bundle.pdf else ""
+        municipality_code = bundle.municipality.code
+        bundle.pdf.save(f"elip-brieven-{municipality_code}-{run.run_date:%Y%m%d}.pdf", ContentFile(data), save=False)
+        bundle.pdf_sha256 = hashlib.sha256(data).hexdigest()
+        bundle.letters_count = len(letters)
+        bundle.save(update_fields=["pdf", "pdf_sha256", "letters_count"])
+        if old_name:
+            transaction.on_commit(lambda: default_storage.delete(old_name))
+
+
+def _create_bundle_row(run, municipality_id: int) -> None:
+    try:
+        with transaction.atomic():
+            LetterBundle.objects.create(run=run, municipality_id=municipality_id)
+    except IntegrityError:
+        pass  # created concurrently (unique run + municipality)
+
+
+def bundles_build(*, run) -> None:
+    """One merged PDF per municipality of ``run`` whose letters are all rendered.
+
+    Municipalities with a letter still pending or failed are skipped (the last batch to finish
+    builds their bundle). A complete bundle is kept; if letters were added to the run later
+    (an interrupted run that was resumed), the bundle is rebuilt with all of them.
+    """
+    rows = (
+        Letter.objects.filter(run=run)
+        .values("municipality_id")
+        .annotate(total=Count("pk"), rendered=Count("pk", filter=Q(render_status=RenderStatus.RENDERED)))
+        .order_by("municipality_id")
+    )
+    done = dict(LetterBundle.objects.filter(run=run).exclude(pdf="").values_list("municipality_id", "letters_count"))
+    for row in rows:
+        if row["total"] != row["rendered"] or done.get(row["municipality_id"]) == row["total"]:
+            continue
+        _build_bundle(run, row["municipality_id"], row["total"])
+
+
+# --- Preview -------------------------------------------------------------------------------
+
+SAMPLE_BSN = "999999990"  # elfproef-valid test number, not issued to anyone
+
+
+def sample_snapshot(*, municipality_name: str, phone: str, email: str, website: str, on_date: dt.date) -> dict:
+    """A fictitious person ("Voorbeeld") with some data in every table of the letter."""
+    term_end = add_months(on_date, 6)
+    d = lambda value: f"{value:%d.%m.%Y}"  # noqa: E731
+    return {
+        "version": 1,
+        "letter_date": on_date.isoformat(),
+        "letter_date_words": date_in_words(on_date),
+        "recipient": {
+            "title": "Mevrouw",
+            "initials": "A.",
+            "surname": "Voorbeeld",
+            "name_line": "Mevrouw A. Voorbeeld",
+            "address_line": "Voorbeeldstraat 1",
+            "postcode_city": "1234 AB VOORBEELDSTAD",
+        },
+        "bsn": SAMPLE_BSN,
+        "salutation": "Geachte mevrouw Voorbeeld,",
+        "municipality": {"name": municipality_name, "phone": phone, "email": email, "website": website},
+        "term_end": term_end.isoformat(),
+        "term_end_words": date_in_words(term_end),
+        "fine_sentence": fine_sentence_applies(term_end, on_date),
+        "exams": [
+            {"name": name, "last_exam": d(add_months(on_date, -months)), "status": status, "attempts": attempts}
+            for name, months, status, attempts in (
+                ("Spreekvaardigheid", 10, "Geslaagd", 2),
+                ("Luistervaardigheid", 11, "Geslaagd", 1),
+                ("Leesvaardigheid", 4, "Niet geslaagd", 3),
+                ("Schrijfvaardigheid", 3, "Niet geslaagd", 2),
+                ("Kennis Nederlandse Maatschappij", 9, "Geslaagd", 1),
+            )
+        ],
+        "exams_to_do": ["Leesvaardigheid", "Schrijfvaardigheid"],
+        "requests": [{"kind": "Verzoek lening", "received_on": d(add_months(on_date, -30)), "status": "Toegekend"}],
+        "loan": {
+            "start": d(add_months(on_date, -30)),
+            "end": d(term_end),
+            "principal": "10.000,00",
+            "interest": "0,00",
+            "principal_plus_interest": "8.000,00",
+            "remaining": "2.000,00",
+        },
+        "courses": [
+            {
+                "name": "Taalschool Voorbeeld, Inburgering",
+                "start": d(add_months(on_date, -29)),
+                "end": d(add_months(on_date, -12)),
+            }
+        ],
+    }
+
+
+def preview_pdf(*, municipality, phone: str = "", email: str = "", website: str = "", on_date=None) -> bytes:
+    """The letter for a fictitious sample person with the given contact data (portal preview).
+
+    ``municipality`` is a Municipality (or its name). Clearly marked as a sample.
+    """
+    on_date = on_date or timezone.localdate()
+    name = getattr(municipality, "name", None) or str(municipality)
+    snapshot = sample_snapshot(municipality_name=name, phone=phone, email=email, website=website, on_date=on_date)
+    return render_to_pdf(LETTER_TEMPLATE, {"s": snapshot, "reference": "VOORBEELD", "sample": True})
