@@ -1,1 +1,17 @@
-urlpatterns: list = []
+"""Raadplegen ELIP personen, mounted at /elip/personen/ (namespace "elip").
+
+Persons are addressed by their opaque ``public_id``; the BSN is only ever POSTed to the search.
+"""
+
+from django.urls import path
+
+from .views import persons
+
+urlpatterns = [
+    path("", persons.search, name="persons_search"),
+    path("overzicht/", persons.overview, name="persons_list"),
+    path("<uuid:public_id>/", persons.detail, name="person_detail"),
+    path("<uuid:public_id>/examens/<str:component>/", persons.exam, name="person_exam"),
+    path("<uuid:public_id>/contracten/<int:pk>/", persons.contract, name="person_contract"),
+    path("<uuid:public_id>/facturen/<int:pk>/", persons.invoice, name="person_invoice"),
+]

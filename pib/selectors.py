@@ -45,3 +45,37 @@ def person_loan_usage(person: Person) -> tuple[Decimal, Decimal, Decimal]:
         "loan_limit", "loan_used", "loan_remaining"
     )[0]
     return tuple(Decimal(v).quantize(Decimal("0.01")) for v in row)
+
+
+# --- ELIP person screens (Raadplegen ELIP personen, manual chapter 4) ---------------------------
+# Both readers take an already-scoped queryset (``pib.scoping.visible_persons(municipality)``):
+# they never widen what the caller may see.
+
+
+def person_list(persons: QuerySet[Person]) -> QuerySet[Person]:
+    """The 'Overzicht ELIP' rows: loan usage annotated in the same query (no query per row)."""
+    return persons_with_loan_usage(
+        persons.only("public_id", "bsn", "first_names", "prefix", "last_name", "birth_date", "term_end")
+    ).order_by("last_name", "first_names", "pk")
+
+
+def person_detail(persons: QuerySet[Person], public_id) -> Person | None:
+    """One person with everything the detail screen shows, in a fixed number of queries
+    (whatever the number of exams, attempts, contracts or invoices): the person with loan usage,
+    then one query each for exams, attempts, enrolments, contracts, invoices and extensions.
+    ``None`` when the person is not in ``persons``."""
+    from django.db.models import Prefetch
+
+    from .models import Contract, Enrolment, Exam, TermExtension
+
+    queryset = persons_with_loan_usage(persons.filter(public_id=public_id)).prefetch_related(
+        Prefetch("exams", queryset=Exam.objects.prefetch_related("attempts")),
+        Prefetch("enrolments", queryset=Enrolment.objects.select_related("institution").order_by("start_date", "pk")),
+        Prefetch("contracts", queryset=Contract.objects.select_related("institution").order_by("start_date", "pk")),
+        Prefetch(
+            "invoices",
+            queryset=Invoice.objects.select_related("contract__institution").order_by("invoice_date", "pk"),
+        ),
+        Prefetch("extensions", queryset=TermExtension.objects.order_by("-new_end", "pk")),
+    )
+    return queryset.first()

@@ -1,0 +1,161 @@
+"""Raadplegen ELIP personen (manual chapter 4): search, overview, detail and its sub-screens.
+
+Every read goes through ``pib.scoping.visible_persons(request.municipality)``: a person the
+chosen municipality may not see (no letter yet, moved away, another municipality) and any
+sub-object that is not that person's answer 404, exactly like an id that does not exist.
+Every screen that shows person data writes read-log rows in the same request. The BSN is only
+ever POSTed: it never appears in a URL, a redirect or a log line.
+"""
+
+from django import forms
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from pib.access import role_required
+from pib.constants import ExamComponent, Role
+from pib.models import Contract, Exam, Invoice, ReadLogEntry
+from pib.readlog import log_read
+from pib.scoping import visible_persons
+from pib.selectors import person_detail as load_person_detail
+from pib.selectors import person_list
+from pib.validators import is_valid_bsn, normalize_bsn
+
+from ..tables import PersonTable
+
+ROLE = Role.ELIP_PERSONS
+PER_PAGE = 20
+EXAM_ORDER = {value: i for i, value in enumerate(ExamComponent.values)}
+
+# Screen names in the read log.
+SCREEN_SEARCH = "ELIP zoeken"
+SCREEN_LIST = "Overzicht ELIP"
+SCREEN_DETAIL = "Details ELIP-inburgeraar"
+SCREEN_EXAM = "Details examen"
+SCREEN_CONTRACT = "Details contract"
+SCREEN_INVOICE = "Details factuur"
+
+NOT_FOUND_MESSAGE = "Er is geen ELIP-inburgeraar gevonden met dit burgerservicenummer."
+
+
+class BsnSearchForm(forms.Form):
+    bsn = forms.CharField(
+        label="Burgerservicenummer",
+        max_length=20,
+        error_messages={
+            "required": "Vul een burgerservicenummer in.",
+            "max_length": "Vul een geldig burgerservicenummer in: 9 cijfers die voldoen aan de elfproef.",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean_bsn(self):
+        value = self.cleaned_data["bsn"].strip()
+        if not is_valid_bsn(value):
+            raise forms.ValidationError(
+                "Vul een geldig burgerservicenummer in: 9 cijfers die voldoen aan de elfproef.", code="invalid_bsn"
+            )
+        return normalize_bsn(value)
+
+
+def _person_or_404(request, public_id):
+    """The person behind ``public_id`` if the chosen municipality may see them, else 404."""
+    return get_object_or_404(visible_persons(request.municipality), public_id=public_id)
+
+
+@role_required(ROLE)
+@require_http_methods(["GET", "POST"])
+def search(request):
+    """Zoeken ELIP (§4.1, §4.1.2): the number of ELIP persons and a search by BSN (POST only)."""
+    persons = visible_persons(request.municipality)
+    if request.method == "POST":
+        form = BsnSearchForm(request.POST)
+        if form.is_valid():
+            person = persons.filter(bsn=form.cleaned_data["bsn"]).only("public_id").first()
+            if person is not None:
+                return redirect("elip:person_detail", public_id=person.public_id)
+            log_read(request, screen=SCREEN_SEARCH, role=ROLE, result=ReadLogEntry.Result.NOT_FOUND)
+            form.add_error("bsn", NOT_FOUND_MESSAGE)
+    else:
+        form = BsnSearchForm()
+    context = {"form": form, "count": persons.count()}
+    return render(request, "elip/person_search.html", context)
+
+
+@role_required(ROLE)
+@require_http_methods(["GET"])
+def overview(request):
+    """Overzicht ELIP (§4.1.1): all ELIP persons of the municipality, paginated and sortable."""
+    table = PersonTable(person_list(visible_persons(request.municipality)))
+    order_by = request.GET.getlist(table.prefixed_order_by_field)
+    if order_by:
+        table.order_by = order_by
+    try:
+        table.paginate(page=request.GET.get(table.prefixed_page_field, 1), per_page=PER_PAGE)
+    except PageNotAnInteger:
+        table.paginate(page=1, per_page=PER_PAGE)
+    except EmptyPage:
+        table.paginate(page=table.paginator.num_pages, per_page=PER_PAGE)
+    shown = [row.record for row in table.page.object_list] if table.page else []
+    if shown:
+        log_read(request, screen=SCREEN_LIST, persons=shown, role=ROLE)
+    return render(request, "elip/person_list.html", {"table": table})
+
+
+@role_required(ROLE)
+@require_http_methods(["GET"])
+def detail(request, public_id):
+    """Details <naam> (§4.2–4.5): every field, exams, enrolments, contracts, invoices, extensions."""
+    person = load_person_detail(visible_persons(request.municipality), public_id)
+    if person is None:
+        raise Http404("Geen ELIP-inburgeraar")
+    exams = sorted(person.exams.all(), key=lambda exam: EXAM_ORDER.get(exam.component, len(EXAM_ORDER)))
+    exam_rows = []
+    for exam in exams:
+        attempts = list(exam.attempts.all())
+        latest = max(attempts, key=lambda a: a.number) if attempts else None
+        exam_rows.append({"exam": exam, "attempts": len(attempts), "date": latest.date if latest else None})
+    log_read(request, screen=SCREEN_DETAIL, persons=[person], role=ROLE)
+    context = {
+        "person": person,
+        "exam_rows": exam_rows,
+        "enrolments": person.enrolments.all(),
+        "contracts": person.contracts.all(),
+        "invoices": person.invoices.all(),
+        "extensions": person.extensions.all(),
+    }
+    return render(request, "elip/person_detail.html", context)
+
+
+@role_required(ROLE)
+@require_http_methods(["GET"])
+def exam(request, public_id, component):
+    """Details examen <onderdeel> <naam> (§4.3): the attempts, newest first."""
+    person = _person_or_404(request, public_id)
+    if component not in EXAM_ORDER:
+        raise Http404("Onbekend examenonderdeel")
+    exam = get_object_or_404(Exam.objects.prefetch_related("attempts"), person=person, component=component)
+    attempts = sorted(exam.attempts.all(), key=lambda a: a.number, reverse=True)
+    log_read(request, screen=SCREEN_EXAM, persons=[person], role=ROLE)
+    return render(request, "elip/person_exam.html", {"person": person, "exam": exam, "attempts": attempts})
+
+
+@role_required(ROLE)
+@require_http_methods(["GET"])
+def contract(request, public_id, pk):
+    """Details contract (§4.3): every field of one of the person's contracts."""
+    person = _person_or_404(request, public_id)
+    contract = get_object_or_404(Contract.objects.select_related("institution"), pk=pk, person=person)
+    log_read(request, screen=SCREEN_CONTRACT, persons=[person], role=ROLE)
+    return render(request, "elip/person_contract.html", {"person": person, "contract": contract})
+
+
+@role_required(ROLE)
+@require_http_methods(["GET"])
+def invoice(request, public_id, pk):
+    """Details factuur (§4.4): every field of one of the person's invoices, with Reden weigering."""
+    person = _person_or_404(request, public_id)
+    invoice = get_object_or_404(Invoice.objects.select_related("contract__institution"), pk=pk, person=person)
+    log_read(request, screen=SCREEN_INVOICE, persons=[person], role=ROLE)
+    return render(request, "elip/person_invoice.html", {"person": person, "invoice": invoice})

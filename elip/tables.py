@@ -1,0 +1,41 @@
+"""'Overzicht ELIP' (manual §4.1.1) as a django-tables2 table.
+
+Sorting uses column names only (``?sort=naam``); a BSN value never appears in a URL.
+"""
+
+import django_tables2 as tables
+from django.urls import reverse
+
+from .templatetags.elip_format import datum, datum_woorden, euro
+
+
+class PersonTable(tables.Table):
+    bsn = tables.Column("BSN", accessor="bsn")
+    naam = tables.Column(
+        "Naam",
+        accessor="full_name",
+        order_by=("last_name", "first_names", "prefix"),
+        linkify=lambda record: reverse("elip:person_detail", kwargs={"public_id": record.public_id}),
+    )
+    geboortedatum = tables.Column("Geboortedatum", accessor="birth_date")
+    einddatum = tables.Column("Einddatum inburgeringstermijn", accessor="term_end")
+    lening = tables.Column("Resterende lening", accessor="loan_remaining", attrs={"td": {"class": "numeric"}})
+
+    class Meta:
+        template_name = "elip/person_table.html"
+        attrs = {"class": "table"}
+        order_by = ("naam",)
+        empty_text = "Er zijn geen ELIP-inburgeraars in uw gemeente."
+        # Names of the GET parameters: Dutch, and never data.
+        order_by_field = "sorteer"
+        page_field = "pagina"
+        per_page_field = "per_pagina"  # ignored by the view: the page size is fixed
+
+    def render_geboortedatum(self, value):
+        return datum(value)
+
+    def render_einddatum(self, value):
+        return datum_woorden(value)
+
+    def render_lening(self, value):
+        return euro(value)
