@@ -1,0 +1,188 @@
+"""ELIP reads: the policy in force, the selection of ELIP candidates, and the run records
+the portal shows on "Beheren ELIP brief".
+
+Boundary semantics of the selection (DOMAIN.md "ELIP criteria"), for reference date D and the
+policy version in force on D (``active_policy``):
+
+* Only persons under Wi2013 whose ``obligation_status`` is ``inburgeringsplichtig`` count.
+  Met (voldaan), exempted (ontheffing, vrijstelling) and ended (beëindigd) never count, whatever
+  their loan or term.
+* The 100% is the person's own ``Loan.limit``. A person without a Loan row, or with a limit of 0,
+  has nothing to borrow and is never selected.
+* "Used" is the sum of the person's paid (Betaald) invoices (``pib.selectors.persons_with_loan_usage``);
+  rejected invoices never count. Percentages compare exactly, in decimals, never floats:
+  ``used * 100 >= percentage * limit``. With a limit of € 10.000,00: € 7.500,00 (exactly 75.00%)
+  counts, € 7.499,00 (74.99%) does not; € 9.500,00 (exactly 95.00%) counts for the loan rule.
+* Term rule: ``term_end <= D + N months`` (N = ``months_before_term_end``) and used ≥ the term-rule
+  percentage. ``Person.term_end`` already includes granted extensions. A term end exactly on
+  D + N months counts; one day later does not. There is no lower bound: persons past their term end
+  who are still obliged count (they are overdue, not done).
+* D + N months is a calendar-month step with the day clamped to the month's last day
+  (``add_months``): 31-01-2021 + 1 month = 28-02-2021, 31-08-2021 + 6 months = 28-02-2022,
+  29-02-2024 + 12 months = 28-02-2025.
+* Loan rule, only in versions that have ``loan_rule_percentage`` (from 2021-06-01: 95%): used ≥ that
+  percentage, whatever the term. Versions before 2021-06-01 have no loan rule.
+* ``matched_rule`` says which rule selected the person. When both hold, the term rule wins
+  (``termijn_en_lening``).
+"""
+
+import calendar
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import (
+    Case,
+    CharField,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from pib.constants import Law, ObligationStatus
+from pib.models import Municipality, Person
+from pib.selectors import persons_with_loan_usage
+
+from .constants import MatchedRule
+from .models import PolicyVersion, RunMunicipality
+
+PERCENT = {"max_digits": 5, "decimal_places": 2}
+PRODUCT = DecimalField(max_digits=20, decimal_places=4)
+PREVIOUS_DISPATCH_MONTHS = 3
+
+
+class NoPolicyInForce(PolicyVersion.DoesNotExist):
+    """No ELIP criteria version is valid on the date asked for."""
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus ``months`` calendar months, the day clamped to the target month's length
+    (31-01 + 1 month = 28-02 or 29-02). Negative ``months`` go back."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month0 = divmod(index, 12)
+    last = calendar.monthrange(year, month0 + 1)[1]
+    return dt.date(year, month0 + 1, min(day.day, last))
+
+
+def active_policy(on_date: dt.date) -> PolicyVersion:
+    """The criteria version in force on ``on_date``: the one with the latest ``valid_from`` on or
+    before that date. Raises ``NoPolicyInForce`` when none is."""
+    policy = PolicyVersion.objects.filter(valid_from__lte=on_date).order_by("-valid_from").first()
+    if policy is None:
+        raise NoPolicyInForce(f"Geen ELIP-criteria geldig op {on_date:%d-%m-%Y}.")
+    return policy
+
+
+def elip_candidates(on_date: dt.date, policy: PolicyVersion | None = None) -> QuerySet[Person]:
+    """Persons in the ELIP population at ``on_date`` (see the module docstring for every boundary),
+    annotated ``loan_limit``, ``loan_used``, ``loan_remaining`` and ``matched_rule``
+    (``elip.constants.MatchedRule``). One SQL query; letters are not taken into account here.
+
+    The paid-invoice sum appears once in the WHERE clause: the percentage a person must reach
+    depends only on the term (inside the horizon: the lower of the two rules; outside: the loan
+    rule, or nothing), so ``used * 100 >= limit * required`` decides both rules in one comparison.
+    """
+    policy = policy or active_policy(on_date)
+    horizon = add_months(on_date, policy.months_before_term_end)
+    term_pct = Decimal(policy.term_rule_percentage)
+    loan_pct = None if policy.loan_rule_percentage is None else Decimal(policy.loan_rule_percentage)
+    within_term_pct = term_pct if loan_pct is None else min(term_pct, loan_pct)
+
+    in_term = Q(term_end__lte=horizon)
+    required = Case(
+        When(in_term, then=Value(within_term_pct, output_field=DecimalField(**PERCENT))),
+        default=Value(loan_pct, output_field=DecimalField(**PERCENT)),  # NULL: not selectable
+        output_field=DecimalField(**PERCENT),
+    )
+    base = Person.objects.filter(
+        law=Law.WI2013,
+        obligation_status=ObligationStatus.OBLIGED,
+        loan__limit__gt=0,
+    )
+    used_x100 = ExpressionWrapper(F("loan_used") * Value(100), output_field=PRODUCT)
+    return (
+        persons_with_loan_usage(base)
+        .alias(
+            used_x100=used_x100,
+            required_x_limit=ExpressionWrapper(required * F("loan__limit"), output_field=PRODUCT),
+        )
+        .filter(used_x100__gte=F("required_x_limit"))
+        .annotate(
+            matched_rule=Case(
+                When(
+                    in_term
+                    & Q(used_x100__gte=ExpressionWrapper(Value(term_pct) * F("loan__limit"), output_field=PRODUCT)),
+                    then=Value(MatchedRule.TERM_AND_LOAN),
+                ),
+                default=Value(MatchedRule.LOAN_ONLY),
+                output_field=CharField(),
+            )
+        )
+    )
+
+
+def elip_candidates_without_letter(on_date: dt.date, policy: PolicyVersion | None = None) -> QuerySet[Person]:
+    """Candidates who never received an ELIP letter (a person gets at most one, ever)."""
+    return elip_candidates(on_date, policy).filter(elip_letter__isnull=True)
+
+
+def estimate_for_municipality(municipality: Municipality, on_date: dt.date | None = None) -> int:
+    """ "Naar schatting N ELIP-inburgeraars": candidates living in ``municipality`` on ``on_date``
+    (default today) who have had no letter yet. Shown whether or not the municipality is enrolled."""
+    on_date = on_date or timezone.localdate()
+    return elip_candidates_without_letter(on_date).filter(municipality=municipality).count()
+
+
+def _run_weekday() -> int:
+    """Python weekday (Monday 0) of the weekly run, read from the beat schedule in settings."""
+    schedule = settings.CELERY_BEAT_SCHEDULE["elip-weekly-run"]["schedule"]
+    cron_days = sorted(schedule.day_of_week)  # celery: Sunday 0 … Saturday 6
+    return (cron_days[0] - 1) % 7
+
+
+def next_dispatch_date(today: dt.date | None = None) -> dt.date:
+    """The next weekly run: today when today is run day and today's run has not happened yet,
+    otherwise the first run day after today."""
+    from .models import SelectionRun
+
+    today = today or timezone.localdate()
+    weekday = _run_weekday()
+    if today.weekday() == weekday and not SelectionRun.objects.filter(run_date=today).exists():
+        return today
+    days = (weekday - today.weekday()) % 7 or 7
+    return today + dt.timedelta(days=days)
+
+
+def dispatch_overview(municipality: Municipality, today: dt.date | None = None) -> dict:
+    """The run records of one municipality, for "Beheren ELIP brief":
+
+    * ``last_dispatch_date``: the newest run (on or before today) the municipality took part in,
+      i.e. it was enrolled then (also when that run had no new person for it); None if never.
+    * ``next_dispatch_date``: see ``next_dispatch_date``.
+    * ``previous_dispatches``: its runs of the last 3 months (run date > today − 3 months),
+      newest first, each ``{"date", "count"}``.
+    * ``total_sent``: all letters ever sent on its behalf.
+    """
+    today = today or timezone.localdate()
+    rows = RunMunicipality.objects.filter(municipality=municipality, run__run_date__lte=today)
+    last = rows.order_by("-run__run_date").values_list("run__run_date", flat=True).first()
+    since = add_months(today, -PREVIOUS_DISPATCH_MONTHS)
+    previous = [
+        {"date": run_date, "count": count}
+        for run_date, count in rows.filter(run__run_date__gt=since)
+        .order_by("-run__run_date")
+        .values_list("run__run_date", "letters_count")
+    ]
+    total = rows.aggregate(total=Sum("letters_count"))["total"] or 0
+    return {
+        "last_dispatch_date": last,
+        "next_dispatch_date": next_dispatch_date(today),
+        "previous_dispatches": previous,
+        "total_sent": total,
+    }
