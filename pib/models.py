@@ -287,7 +287,7 @@ class Contract(models.Model):
 
 class Invoice(models.Model):
     person = models.ForeignKey(Person, verbose_name="inburgeraar", on_delete=models.CASCADE, related_name="invoices")
-    contract = models.ForeignKey(Contract, verbose_name="contract", on_delete=models.PROTECT, related_name="invoices")
+    contract = models.ForeignKey(Contract, verbose_name="contract", on_delete=models.RESTRICT, related_name="invoices")
     number = models.CharField("factuurnummer", max_length=30, unique=True)
     description = models.CharField("omschrijving", max_length=200)
     invoice_date = models.DateField("factuurdatum")

@@ -1,0 +1,97 @@
+"""Every model is registered, and every changelist, add and change page answers 200 for a superuser."""
+
+import datetime as dt
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from elip.models import PolicyVersion, RunMunicipality, SelectionRun
+from letters.models import Letter, LetterBundle
+from pib.demo.accounts import create_demo_accounts, create_demo_enrolments
+from pib.demo.population import build_population
+from pib.models import Person, ReadLogEntry
+from signals.models import Signal, SignalStatusChange
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def populated(django_user_model):
+    build_population(persons=30, seed=3, today=dt.date(2026, 11, 26))
+    create_demo_accounts()
+    create_demo_enrolments()
+    person = Person.objects.filter(extensions__isnull=False, invoices__isnull=False).distinct().first()
+    run = SelectionRun.objects.create(run_date=dt.date(2026, 11, 25), iso_year=2026, iso_week=48,
+                                      policy=PolicyVersion.objects.first())  # fmt: skip
+    RunMunicipality.objects.create(run=run, municipality=person.municipality, letters_count=1)
+    Letter.objects.create(person=person, municipality=person.municipality, run=run, letter_date=run.run_date,
+                          reference="ELIP-TEST", matched_rule="lening", snapshot={})  # fmt: skip
+    LetterBundle.objects.create(run=run, municipality=person.municipality, letters_count=1)
+    signal = Signal.objects.create(person=person, municipality=person.municipality, code="SS400",
+                                   placed_on=run.run_date)  # fmt: skip
+    SignalStatusChange.objects.create(signal=signal, from_status="nieuw", to_status="in_behandeling")
+    from django.contrib.auth.models import Group
+
+    Group.objects.create(name="DUO-medewerkers")
+    admin_user = django_user_model.objects.get(username="duo-beheer")
+    ReadLogEntry.objects.create(user=admin_user, screen="test", person=person)
+    return person
+
+
+def admin_urls():
+    for model, model_admin in admin.site._registry.items():
+        yield model, model_admin, model._meta.app_label, model._meta.model_name
+
+
+def test_every_registry_model_is_registered():
+    from django.apps import apps
+
+    for app in ("pib", "elip", "letters", "signals"):
+        for model in apps.get_app_config(app).get_models():
+            assert model in admin.site._registry, f"{model.__name__} is not in Django admin"
+
+
+def test_every_changelist_add_and_change_page_answers_200(client, populated):
+    client.login(username="duo-beheer", password="Inburgering-Demo-2025")
+    checked = 0
+    for model, model_admin, app, name in admin_urls():
+        response = client.get(reverse(f"admin:{app}_{name}_changelist"))
+        assert response.status_code == 200, f"changelist {app}.{name}"
+        if model_admin.has_add_permission(response.wsgi_request):
+            assert client.get(reverse(f"admin:{app}_{name}_add")).status_code == 200, f"add {app}.{name}"
+        obj = model._default_manager.order_by("pk").first()
+        assert obj is not None, f"no {app}.{name} row to open"
+        response = client.get(reverse(f"admin:{app}_{name}_change", args=[obj.pk]))
+        assert response.status_code == 200, f"change {app}.{name}"
+        checked += 1
+    assert checked >= 20
+
+
+def test_person_change_page_shows_all_inlines_in_dutch(client, populated):
+    client.login(username="duo-beheer", password="Inburgering-Demo-2025")
+    html = client.get(reverse("admin:pib_person_change", args=[populated.pk])).content.decode()
+    for heading in ["Lening", "Verzoeken", "Verlengingen inburgeringstermijn", "Examenonderdelen", "Inschrijvingen",
+                    "Contracten", "Facturen", "Burgerservicenummer", "Datum einde inburgeringstermijn"]:  # fmt: skip
+        assert heading.lower() in html.lower(), heading
+
+
+def test_person_admin_finds_a_person_by_bsn_and_filters_by_municipality(client, populated):
+    client.login(username="duo-beheer", password="Inburgering-Demo-2025")
+    url = reverse("admin:pib_person_changelist")
+    response = client.get(url, {"q": populated.bsn})
+    assert list(response.context["cl"].result_list) == [populated]
+    response = client.get(url, {"municipality__id__exact": populated.municipality_id, "obligation_status__exact":
+                                populated.obligation_status})  # fmt: skip
+    assert populated in response.context["cl"].result_list
+
+
+def test_read_log_is_append_only_in_admin(client, populated):
+    client.login(username="duo-beheer", password="Inburgering-Demo-2025")
+    entry = ReadLogEntry.objects.first()
+    assert client.get(reverse("admin:pib_readlogentry_add")).status_code == 403
+    assert client.get(reverse("admin:pib_readlogentry_delete", args=[entry.pk])).status_code == 403
+    response = client.post(reverse("admin:pib_readlogentry_change", args=[entry.pk]), {"screen": "x"})
+    assert response.status_code == 403
+    entry.refresh_from_db()
+    assert entry.screen == "test"

@@ -1,0 +1,73 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pib.validators import is_valid_bsn, normalize_bsn, normalize_postcode, validate_bsn, validate_postcode
+from tests.pib.factories import PersonFactory
+
+
+def elfproef_check_digit(prefix: str) -> int:
+    """Independent oracle for the tests: weights 9..2 over eight digits, last digit weight -1."""
+    return sum((9 - i) * int(c) for i, c in enumerate(prefix)) % 11
+
+
+@pytest.mark.parametrize("bsn", ["111222333", "123456782", "999999990", "012345672", "1112.22.333"])
+def test_valid_bsns_pass(bsn):
+    assert is_valid_bsn(bsn)
+    validate_bsn(bsn)
+
+
+@pytest.mark.parametrize("bsn", ["123456789", "111222334", "12345678a", "", "1234567890", "000000000"])
+def test_invalid_bsns_are_rejected_with_a_dutch_message(bsn):
+    assert not is_valid_bsn(bsn)
+    with pytest.raises(ValidationError, match="elfproef"):
+        validate_bsn(bsn)
+
+
+def test_bsn_with_leading_zero_written_with_eight_digits_is_padded():
+    assert normalize_bsn("12345672") == "012345672"
+    assert is_valid_bsn("12345672")
+
+
+@given(st.integers(min_value=1_000_000, max_value=99_999_999))
+def test_every_prefix_with_its_elfproef_check_digit_is_valid_and_a_wrong_last_digit_is_not(n):
+    prefix = f"{n:08d}"
+    check = elfproef_check_digit(prefix)
+    if check <= 9:
+        assert is_valid_bsn(prefix + str(check))
+    for wrong in set(range(10)) - {check}:
+        assert not is_valid_bsn(prefix + str(wrong))
+
+
+@given(st.text(alphabet="0123456789", min_size=9, max_size=9))
+def test_any_nine_digits_are_valid_exactly_when_the_elfproef_holds(digits):
+    expected = digits != "000000000" and elfproef_check_digit(digits[:8]) == int(digits[8])
+    assert is_valid_bsn(digits) is expected
+
+
+@pytest.mark.parametrize("value,expected", [("1234ab", "1234 AB"), ("1234 AB", "1234 AB"), (" 9722tb ", "9722 TB")])
+def test_postcodes_are_normalised(value, expected):
+    assert normalize_postcode(value) == expected
+    validate_postcode(expected)
+
+
+@pytest.mark.parametrize("value", ["0123 AB", "1234 SS", "12345", "ABCD 12", "1234 A"])
+def test_invalid_postcodes_are_rejected(value):
+    with pytest.raises(ValidationError, match="postcode"):
+        validate_postcode(value)
+
+
+@pytest.mark.django_db
+def test_person_with_invalid_bsn_fails_full_clean():
+    person = PersonFactory.build(bsn="123456789", municipality=PersonFactory().municipality)
+    with pytest.raises(ValidationError) as excinfo:
+        person.full_clean(exclude=["public_id"])
+    assert "bsn" in excinfo.value.message_dict
+
+
+@pytest.mark.django_db
+def test_database_rejects_a_bsn_that_is_not_nine_digits():
+    with pytest.raises(IntegrityError):
+        PersonFactory(bsn="12345")

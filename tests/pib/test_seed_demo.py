@@ -1,0 +1,79 @@
+import datetime as dt
+import hashlib
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from pib.models import Contract, Enrolment, Exam, ExamAttempt, Invoice, Loan, LoanRequest, Person, TermExtension
+from pib.selectors import persons_with_loan_usage
+from pib.validators import is_valid_bsn
+
+pytestmark = pytest.mark.django_db
+MODELS = [Person, TermExtension, Loan, LoanRequest, Exam, ExamAttempt, Enrolment, Contract, Invoice]
+
+
+def digest() -> str:
+    h = hashlib.sha256()
+    for model in MODELS:
+        for row in model.objects.order_by("pk").values_list():
+            h.update(repr(row).encode())
+    return h.hexdigest()
+
+
+def wipe():
+    Invoice.objects.all().delete()
+    Person.objects.all().delete()
+
+
+def seed(seed_value):
+    call_command("seed_demo", persons=150, seed=seed_value, today="2026-11-26", no_accounts=True, stdout=None)
+
+
+def test_same_seed_gives_identical_population():
+    seed(7)
+    first = digest()
+    wipe()
+    seed(7)
+    assert digest() == first
+
+
+def test_other_seed_gives_other_population():
+    seed(7)
+    first = digest()
+    wipe()
+    seed(8)
+    assert digest() != first
+
+
+def test_population_is_valid_and_realistic():
+    call_command("seed_demo", persons=1000, seed=1, today="2026-11-26", no_accounts=True)
+    assert Person.objects.count() == 1000
+    assert all(is_valid_bsn(b) for b in Person.objects.values_list("bsn", flat=True))
+    rows = list(persons_with_loan_usage().values_list("loan_used", "loan_limit", "term_end"))
+    shares = [Decimal(u) / Decimal(lim) for u, lim, _ in rows]
+    over_75 = sum(s >= Decimal("0.75") for s in shares) / len(shares)
+    over_95 = sum(s >= Decimal("0.95") for s in shares) / len(shares)
+    assert 0.25 < over_75 < 0.55 and 0.08 < over_95 < 0.25
+    ends = [end for *_, end in rows]
+    assert min(ends) < dt.date(2024, 11, 26) and max(ends) > dt.date(2027, 11, 26)
+    assert Person.objects.values("municipality").distinct().count() > 100
+    assert Person.objects.values("last_name").distinct().count() > 40
+    assert ExamAttempt.objects.values("exam").distinct().count() < Exam.objects.count()  # some have 0 attempts
+    assert Invoice.objects.filter(status="afgewezen").exclude(rejection_reason="").exists()
+    assert TermExtension.objects.exists()
+
+
+def test_demo_accounts_are_created_with_roles(django_user_model):
+    call_command("seed_demo", persons=10, seed=1, today="2026-11-26")
+    regio = django_user_model.objects.get(username="regio")
+    assert regio.authorisations.values("municipality").distinct().count() == 4
+    assert django_user_model.objects.get(username="duo-beheer").is_superuser
+    assert not django_user_model.objects.get(username="geenrol").authorisations.exists()
+
+
+def test_bad_arguments_give_a_dutch_error():
+    with pytest.raises(CommandError, match="Ongeldige datum"):
+        call_command("seed_demo", persons=1, today="26-11-2026")
+    with pytest.raises(CommandError, match="--persons"):
+        call_command("seed_demo", persons=-1)
