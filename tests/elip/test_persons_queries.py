@@ -1,0 +1,107 @@
+"""Query counts of the person screens do not grow with the number of persons, exams,
+attempts, contracts or invoices (selectors prefetch; the list annotates the loan)."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from pib.constants import Role
+from pib.scoping import visible_persons
+from pib.selectors import person_detail, person_list
+from tests.elip.persons_data import GRONINGEN, elip_person, full_history
+from tests.pib.factories import UserFactory, municipality, pay
+
+pytestmark = pytest.mark.django_db
+
+# Session, user, authorisations (middleware), the screen's reads and one read-log INSERT.
+LIST_MAX_QUERIES = 6
+DETAIL_MAX_QUERIES = 11
+
+
+@pytest.fixture
+def client_a(client):
+    client.force_login(UserFactory(username="anna", roles={GRONINGEN: [Role.ELIP_PERSONS]}))
+    client.get(reverse("elip:persons_search"))  # the first request stores the chosen municipality
+    return client
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_list_queries_do_not_grow_with_persons(client_a, django_assert_max_num_queries):
+    url = reverse("elip:persons_list")
+    elip_person(GRONINGEN)
+    few = count_queries(client_a, url)
+    for i in range(30):
+        person = elip_person(GRONINGEN, last_name=f"Veel{i:02d}")
+        pay(person, Decimal("100"))
+    many = count_queries(client_a, url)
+    assert many == few
+    with django_assert_max_num_queries(LIST_MAX_QUERIES):
+        client_a.get(url, {"sorteer": "-lening", "pagina": 2})
+
+
+def test_detail_queries_do_not_grow_with_exams_and_invoices(client_a, django_assert_max_num_queries):
+    small = elip_person(GRONINGEN)
+    full_history(small, exams=1, invoices=1)
+    big = elip_person(GRONINGEN)
+    full_history(big, exams=6, invoices=12)
+    for _ in range(5):
+        pay(big, Decimal("10"))
+    few = count_queries(client_a, reverse("elip:person_detail", kwargs={"public_id": small.public_id}))
+    many = count_queries(client_a, reverse("elip:person_detail", kwargs={"public_id": big.public_id}))
+    assert many == few
+    with django_assert_max_num_queries(DETAIL_MAX_QUERIES):
+        client_a.get(reverse("elip:person_detail", kwargs={"public_id": big.public_id}))
+
+
+@pytest.mark.parametrize("screen", ["exam", "contract", "invoice"])
+def test_sub_screen_queries_are_bounded(client_a, django_assert_max_num_queries, screen):
+    person = elip_person(GRONINGEN)
+    data = full_history(person, exams=6, invoices=10)
+    kwargs = {"public_id": person.public_id}
+    url = {
+        "exam": reverse("elip:person_exam", kwargs={**kwargs, "component": "Lezen"}),
+        "contract": reverse("elip:person_contract", kwargs={**kwargs, "pk": data["contract"].pk}),
+        "invoice": reverse("elip:person_invoice", kwargs={**kwargs, "pk": data["invoices"][-1].pk}),
+    }[screen]
+    with django_assert_max_num_queries(10):
+        assert client_a.get(url).status_code == 200
+
+
+def test_person_detail_selector_uses_seven_queries_for_everything(django_assert_num_queries):
+    person = elip_person(GRONINGEN)
+    full_history(person, exams=6, invoices=8)
+    groningen = municipality(GRONINGEN)
+    with django_assert_num_queries(7):
+        loaded = person_detail(visible_persons(groningen), person.public_id)
+        for exam in loaded.exams.all():
+            exam.status  # noqa: B018 - uses the prefetched attempts
+            list(exam.attempts.all())
+        for invoice in loaded.invoices.all():
+            invoice.contract.institution.name  # noqa: B018
+        for item in (*loaded.enrolments.all(), *loaded.contracts.all()):
+            item.institution.name  # noqa: B018
+        list(loaded.extensions.all())
+        assert loaded.loan_remaining is not None
+
+
+def test_person_list_selector_is_one_query_with_loan(django_assert_num_queries):
+    for _ in range(5):
+        elip_person(GRONINGEN)
+    groningen = municipality(GRONINGEN)
+    with django_assert_num_queries(1):
+        rows = list(person_list(visible_persons(groningen)))
+        assert all(row.loan_remaining == Decimal("1280.00") for row in rows)
+
+
+def test_person_detail_selector_respects_the_scope():
+    person = elip_person("GM0363")
+    assert person_detail(visible_persons(municipality(GRONINGEN)), person.public_id) is None
