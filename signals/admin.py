@@ -18,6 +18,6 @@ class SignalAdmin(admin.ModelAdmin):
     list_display = ["code", "municipality", "person", "placed_on", "status"]
     list_filter = ["code", "status"]
     search_fields = ["municipality__name", "=person__bsn"]
-    raw_id_fields = ["person", "contact_person"]
+    raw_id_fields = ["person"]
     list_select_related = ["municipality", "person"]
     inlines = [SignalStatusChangeInline]

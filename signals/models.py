@@ -18,14 +18,6 @@ class Signal(models.Model):
     created_at = models.DateTimeField("geplaatst", auto_now_add=True)
     status = models.CharField("status signaal", max_length=15, choices=SignalStatus.choices, default=SignalStatus.NEW)
     status_changed_at = models.DateTimeField("status gewijzigd", null=True, blank=True)
-    contact_person = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="contactpersoon",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = "signaal"
@@ -33,7 +25,8 @@ class Signal(models.Model):
         ordering = ["-placed_on", "-pk"]
         indexes = [
             models.Index(fields=["municipality", "status"], name="signal_muni_status_idx"),
-            models.Index(fields=["municipality", "placed_on"], name="signal_muni_placed_idx"),
+            models.Index(fields=["municipality", "placed_on", "id"], name="signal_muni_placed_idx"),
+            models.Index(fields=["status", "status_changed_at"], name="signal_status_changed_idx"),
         ]
 
     def __str__(self):
@@ -60,3 +53,33 @@ class SignalStatusChange(models.Model):
 
     def __str__(self):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class PersonContact(models.Model):
+    """The municipality's contact person for one inburgeraar ("contactpersoon" in the signal list).
+
+    Linked to the person, not to each signal: every signal of that person shown to that
+    municipality carries the same contact person. One per (municipality, person); the
+    municipality assigns one of its own users (``signals.services.person_contact_assign``).
+    """
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name="gemeente", on_delete=models.CASCADE, related_name="person_contacts"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name="inburgeraar", on_delete=models.CASCADE, related_name="municipal_contacts"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="contactpersoon", on_delete=models.CASCADE, related_name="+"
+    )
+    assigned_at = models.DateTimeField("toegewezen op", auto_now=True)
+
+    class Meta:
+        verbose_name = "contactpersoon inburgeraar"
+        verbose_name_plural = "contactpersonen inburgeraars"
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "person"], name="person_contact_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.municipality}: {self.user}"

@@ -1,0 +1,69 @@
+"""CSV of signals for Dutch Excel: UTF-8 with BOM, ';' separator, CRLF, dates dd-mm-jjjj.
+
+Cells that a spreadsheet would read as a formula (starting with = + - @, tab or CR) get a
+leading apostrophe (OWASP "CSV injection"). The file streams: rows are read with a server-side
+cursor (``iterator(chunk_size=…)``) and written in chunks, so memory stays flat in the number
+of rows. The read log is written per chunk while streaming (same request, one INSERT per chunk).
+"""
+
+import csv
+import io
+from collections.abc import Callable, Iterator
+
+from django.db.models import QuerySet
+
+from .constants import SignalCode, SignalStatus
+
+HEADER = ["Status", "BSN", "Achternaam", "Voornamen", "Code signaal", "Omschrijving", "Datum signaal", "Contactpersoon"]
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CHUNK_SIZE = 2000
+STATUS_LABELS = dict(SignalStatus.choices)
+CODE_LABELS = dict(SignalCode.choices)
+
+
+def neutralise(value) -> str:
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_START):
+        return "'" + text
+    return text
+
+
+def signal_row(signal) -> list[str]:
+    person = signal.person
+    return [
+        neutralise(STATUS_LABELS.get(signal.status, signal.status)),
+        neutralise(person.bsn),
+        neutralise(person.surname),
+        neutralise(person.first_names),
+        neutralise(signal.code),
+        neutralise(CODE_LABELS.get(signal.code, "")),
+        signal.placed_on.strftime("%d-%m-%Y"),
+        neutralise(getattr(signal, "contact_name", "") or ""),
+    ]
+
+
+def csv_chunks(queryset: QuerySet, *, on_chunk: Callable[[list], None] | None = None) -> Iterator[str]:
+    """Yield the CSV text in chunks: BOM + header first, then one chunk per ``CHUNK_SIZE`` rows.
+    ``on_chunk(persons)`` is called with the persons of each chunk before it is sent."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(HEADER)
+    yield "\ufeff" + buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    persons = {}
+    for rows, signal in enumerate(queryset.iterator(chunk_size=CHUNK_SIZE), start=1):
+        writer.writerow(signal_row(signal))
+        persons[signal.person_id] = signal.person
+        if rows % CHUNK_SIZE == 0:
+            if on_chunk:
+                on_chunk(list(persons.values()))
+            persons.clear()
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    if persons and on_chunk:
+        on_chunk(list(persons.values()))
+    tail = buffer.getvalue()
+    if tail:
+        yield tail

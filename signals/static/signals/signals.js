@@ -1,0 +1,29 @@
+// "Selecteren signalen": live count of selected signals and a header checkbox that toggles
+// every signal on the page. Without JavaScript the page works as well: the header checkbox is
+// then submitted as "alle" and the server applies the action to every signal on the page.
+(function () {
+  "use strict";
+  var form = document.querySelector(".signals-select");
+  if (!form) { return; }
+  var all = form.querySelector(".js-select-all");
+  var boxes = Array.prototype.slice.call(form.querySelectorAll(".js-signal-select"));
+  var counters = form.querySelectorAll(".js-selected-count");
+
+  function update() {
+    var checked = boxes.filter(function (b) { return b.checked; }).length;
+    counters.forEach(function (c) { c.textContent = String(checked); });
+    if (all) {
+      all.checked = checked > 0 && checked === boxes.length;
+      all.indeterminate = checked > 0 && checked < boxes.length;
+    }
+  }
+
+  if (all) {
+    all.addEventListener("change", function () {
+      boxes.forEach(function (b) { b.checked = all.checked; });
+      update();
+    });
+  }
+  boxes.forEach(function (b) { b.addEventListener("change", update); });
+  update();
+})();

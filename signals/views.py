@@ -1,0 +1,285 @@
+"""Screens of manual §3.2: "Zoeken signalen", "Selecteren signalen", print page and CSV.
+
+Role "Raadplegen en muteren ELIP signalen", chosen municipality only: every read goes through
+``signals.selectors`` → ``pib.scoping.visible_signals``. The search criteria (possibly a BSN) are
+POSTed and kept in the session under an opaque search id; result, paging and sorting URLs carry
+only that id, the page and the sort (ASVS 14.2.1: no BSN in a URL).
+"""
+
+import re
+import secrets
+
+from django.contrib import messages
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_http_methods
+from django_tables2 import RequestConfig
+
+from pib.access import role_required
+from pib.constants import Role
+from pib.models import ReadLogEntry
+from pib.readlog import log_read
+
+from .constants import SignalStatus
+from .export import csv_chunks
+from .filters import OPEN, SignalFilter
+from .selectors import open_signals_count, signals_for_list
+from .services import signal_status_change
+from .tables import SignalTable
+from .workflow import SignalTransitionError
+
+ROLE = Role.ELIP_SIGNALS
+SESSION_KEY = "signalen_zoekopdrachten"
+MAX_SEARCHES = 20
+# Searches without personal data have fixed ids ("Toon deze signalen", "Toon alle signalen").
+PRESETS = {"openstaand": {"status": OPEN}, "alle": {}}
+SEARCH_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+SORT_VALUE = re.compile(r"^-?[a-z_]{1,30}$")
+ACTIONS = {"in_behandeling": SignalStatus.IN_PROGRESS, "afgehandeld": SignalStatus.DONE}
+
+
+# --- search criteria kept server-side --------------------------------------------------------
+
+
+def _criteria_from_post(post) -> dict:
+    """The submitted form data of the search fields only (the split dates have _0/_1/_2 parts)."""
+    data = {}
+    for key in post:
+        if key.split("_")[0] in {"bsn", "code", "status"} or re.match(r"^date_(from|to)_[012]$", key):
+            data[key] = post.get(key, "")[:20]
+    return data
+
+
+def _store_search(request, data: dict) -> str:
+    searches = request.session.get(SESSION_KEY, {})
+    search_id = secrets.token_urlsafe(9)
+    searches[search_id] = data
+    while len(searches) > MAX_SEARCHES:
+        searches.pop(next(iter(searches)))
+    request.session[SESSION_KEY] = searches
+    return search_id
+
+
+def _load_search(request, search_id: str) -> dict | None:
+    if search_id in PRESETS:
+        return PRESETS[search_id]
+    return request.session.get(SESSION_KEY, {}).get(search_id)
+
+
+def _filterset(request, data):
+    return SignalFilter(data, queryset=signals_for_list(request.municipality))
+
+
+def _has_bsn(data) -> bool:
+    return bool(data and data.get("bsn"))
+
+
+# --- screens ------------------------------------------------------------------------------
+
+
+@role_required(ROLE)
+@require_http_methods(["GET", "POST"])
+def search(request):
+    """Zoeken signalen ELIP."""
+    municipality = request.municipality
+    no_results = False
+    if request.method == "POST":
+        if "toon_alle" in request.POST:
+            return redirect("signals:results", search_id="alle")
+        filterset = _filterset(request, request.POST)
+        if filterset.is_valid():
+            if filterset.qs.exists():
+                search_id = _store_search(request, _criteria_from_post(request.POST))
+                return redirect("signals:results", search_id=search_id)
+            no_results = True
+            if _has_bsn(filterset.form.cleaned_data):
+                # A BSN search is a look-up of a person, even when nothing is found.
+                log_read(request, screen="Zoeken signalen", role=ROLE, result=ReadLogEntry.Result.NOT_FOUND)
+    else:
+        filterset = _filterset(request, None)
+    return render(
+        request,
+        "signals/search.html",
+        {
+            "form": filterset.form,
+            "open_count": open_signals_count(municipality),
+            "no_results": no_results,
+        },
+        status=200,
+    )
+
+
+def _results_url(search_id, *, page=None, sort=None) -> str:
+    url = reverse("signals:results", kwargs={"search_id": search_id})
+    params = {k: v for k, v in (("pagina", page), ("sortering", sort)) if v}
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def _headers(table, search_id) -> list[dict]:
+    """Column headers; clicking one cycles ascending → descending → unsorted (manual §3.2.1)."""
+    current = list(table.order_by)
+    headers = []
+    for column in table.columns:
+        name = column.name
+        if current == [name]:
+            nxt, state = f"-{name}", "ascending"
+        elif current == [f"-{name}"]:
+            nxt, state = None, "descending"
+        else:
+            nxt, state = name, None
+        url = _results_url(search_id, sort=nxt) if column.orderable else None
+        headers.append({"name": name, "header": column.header, "url": url, "state": state})
+    return headers
+
+
+@role_required(ROLE)
+@require_http_methods(["GET", "POST"])
+def results(request, search_id):
+    """Selecteren signalen ELIP (GET) and its buttons (POST: In behandeling, Afgehandeld, Printen)."""
+    data = _load_search(request, search_id) if SEARCH_ID.match(search_id) else None
+    if data is None:
+        messages.info(request, "Uw zoekopdracht is verlopen. Zoek opnieuw.")
+        return redirect("signals:search")
+    if request.method == "POST":
+        return _results_action(request, search_id)
+    filterset = _filterset(request, data)
+    if not filterset.is_valid():
+        messages.info(request, "Uw zoekopdracht is verlopen. Zoek opnieuw.")
+        return redirect("signals:search")
+    table = SignalTable(filterset.qs)
+    RequestConfig(request, paginate={"per_page": 20}).configure(table)
+    page_signals = list(table.page.object_list.data) if table.page else []
+    log_read(request, screen="Selecteren signalen", persons=[s.person for s in page_signals], role=ROLE)
+    sort = ",".join(table.order_by)
+    return render(
+        request,
+        "signals/results.html",
+        {
+            "table": table,
+            "search_id": search_id,
+            "found_count": table.paginator.count,
+            "page_signal_ids": [s.pk for s in page_signals],
+            "headers": _headers(table, search_id),
+            "current_page": table.page.number,
+            "current_sort": sort,
+            "page_links": _page_links(table, search_id, sort),
+            "prev_url": _results_url(search_id, page=table.page.number - 1, sort=sort),
+            "next_url": _results_url(search_id, page=table.page.number + 1, sort=sort),
+        },
+    )
+
+
+def _page_links(table, search_id, sort) -> list[dict]:
+    page = table.page
+    links = []
+    for number in table.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1):
+        if number == table.paginator.ELLIPSIS:
+            links.append({"ellipsis": True})
+        else:
+            links.append(
+                {
+                    "number": number,
+                    "url": _results_url(search_id, page=number, sort=sort),
+                    "current": number == page.number,
+                }
+            )
+    return links
+
+
+def _selected_ids(request) -> list[str]:
+    ids = request.POST.getlist("signaal")
+    if request.POST.get("alle"):
+        ids += request.POST.getlist("pagina_signaal")
+    return ids
+
+
+def _results_action(request, search_id):
+    action = request.POST.get("actie", "")
+    back = _results_url(
+        search_id,
+        page=request.POST.get("pagina", "") if request.POST.get("pagina", "").isdigit() else None,
+        sort=request.POST.get("sortering", "") if SORT_VALUE.match(request.POST.get("sortering", "")) else None,
+    )
+    ids = _selected_ids(request)
+    if action == "printen":
+        return _print(request, ids, back)
+    if action not in ACTIONS:
+        messages.error(request, "Kies 'In behandeling', 'Afgehandeld' of 'Printen'.")
+        return redirect(back)
+    to_status = ACTIONS[action]
+    try:
+        result = signal_status_change(
+            signals_qs_or_ids=ids, to_status=to_status, user=request.user, municipality=request.municipality
+        )
+    except SignalTransitionError as error:
+        messages.error(request, str(error))
+        return redirect(back)
+    label = SignalStatus(to_status).label
+    verb = "signaal heeft" if result.changed == 1 else "signalen hebben"
+    text = f"{result.changed} {verb} de status '{label}' gekregen."
+    if result.unchanged:
+        text += f" {result.unchanged} {'signaal had' if result.unchanged == 1 else 'signalen hadden'} deze status al."
+    messages.success(request, text)
+    return redirect(back)
+
+
+def _print(request, ids, back):
+    if not ids:
+        messages.error(request, "Selecteer ten minste één signaal om te printen.")
+        return redirect(back)
+    if not all(str(i).isdigit() for i in ids):
+        raise Http404
+    wanted = {int(i) for i in ids}
+    signals = list(signals_for_list(request.municipality).filter(pk__in=wanted))
+    if len(signals) != len(wanted):
+        # A signal of another municipality (or one already deleted): not this user's to see.
+        raise Http404
+    log_read(request, screen="Printen signalen", persons=[s.person for s in signals], role=ROLE)
+    return render(
+        request,
+        "signals/print.html",
+        {"signals": signals, "printed_at": timezone.localtime(), "back_url": back},
+    )
+
+
+# --- CSV ----------------------------------------------------------------------------------
+
+
+def _csv_response(request, queryset, filename: str, screen: str) -> StreamingHttpResponse:
+    def log_chunk(persons):
+        log_read(request, screen=screen, persons=persons, role=ROLE)
+
+    response = StreamingHttpResponse(csv_chunks(queryset, on_chunk=log_chunk), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _filename(request, suffix: str) -> str:
+    return f"signalen-{request.municipality.code}-{suffix}{timezone.localdate():%Y%m%d}.csv"
+
+
+@role_required(ROLE)
+@require_http_methods(["GET"])
+def download_all(request):
+    """ "Download alle signalen": every signal of the municipality, whatever its status."""
+    queryset = signals_for_list(request.municipality).order_by("-placed_on", "-pk")
+    return _csv_response(request, queryset, _filename(request, ""), "Download alle signalen")
+
+
+@role_required(ROLE)
+@require_http_methods(["GET"])
+def download_search(request, search_id):
+    """The signals of the current search (the selection shown on "Selecteren signalen")."""
+    data = _load_search(request, search_id) if SEARCH_ID.match(search_id) else None
+    if data is None:
+        raise Http404
+    filterset = _filterset(request, data)
+    if not filterset.is_valid():
+        raise Http404
+    queryset = filterset.qs.order_by("-placed_on", "-pk")
+    return _csv_response(request, queryset, _filename(request, "selectie-"), "Download selectie signalen")
