@@ -1,20 +1,88 @@
-from django.contrib import admin
+"""Django admin for letters and bundles: view-only; PDFs open through staff-only download views."""
 
+from django.contrib import admin
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from . import views
 from .models import Letter, LetterBundle
 
 
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """Letters and bundles are made by the weekly run, never by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Letter)
-class LetterAdmin(admin.ModelAdmin):
-    list_display = ["reference", "municipality", "letter_date", "render_status", "pdf"]
+class LetterAdmin(_ReadOnlyAdmin):
+    list_display = ["reference", "municipality", "letter_date", "render_status", "render_attempts", "pdf_link"]
     list_filter = ["render_status", "run"]
     search_fields = ["reference", "municipality__name"]
-    raw_id_fields = ["person"]
     list_select_related = ["municipality"]
-    readonly_fields = ["pdf_sha256", "snapshot", "render_attempts", "render_error"]
+    # ``pdf`` itself is left out: Django would link it to MEDIA_URL, which is not served.
+    fields = [
+        "person",
+        "municipality",
+        "run",
+        "letter_date",
+        "reference",
+        "matched_rule",
+        "render_status",
+        "render_attempts",
+        "render_error",
+        "pdf_link",
+        "pdf_sha256",
+        "snapshot",
+        "created_at",
+    ]
+    readonly_fields = fields
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/pdf/",
+                self.admin_site.admin_view(lambda request, object_id: views.letter_pdf(request, self, object_id)),
+                name="letters_letter_pdf",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="PDF")
+    def pdf_link(self, obj):
+        if not obj.pdf:
+            return "–"
+        return format_html('<a href="{}">PDF openen</a>', reverse("admin:letters_letter_pdf", args=[obj.pk]))
 
 
 @admin.register(LetterBundle)
-class LetterBundleAdmin(admin.ModelAdmin):
-    list_display = ["municipality", "run", "letters_count", "pdf", "pdf_sha256"]
+class LetterBundleAdmin(_ReadOnlyAdmin):
+    list_display = ["municipality", "run", "letters_count", "pdf_link", "pdf_sha256"]
+    list_filter = ["run"]
     list_select_related = ["municipality", "run"]
-    readonly_fields = ["pdf_sha256"]
+    search_fields = ["municipality__name"]
+    fields = ["run", "municipality", "letters_count", "pdf_link", "pdf_sha256", "created_at"]
+    readonly_fields = fields
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/pdf/",
+                self.admin_site.admin_view(lambda request, object_id: views.bundle_pdf(request, self, object_id)),
+                name="letters_letterbundle_pdf",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="PDF")
+    def pdf_link(self, obj):
+        if not obj.pdf:
+            return "–"
+        return format_html('<a href="{}">PDF openen</a>', reverse("admin:letters_letterbundle_pdf", args=[obj.pk]))

@@ -1,0 +1,91 @@
+"""Helpers for the letters tests: a run, persons with data in every table, and their letters."""
+
+import datetime as dt
+from decimal import Decimal
+
+from elip.models import PolicyVersion, SelectionRun
+from letters.content import build_snapshots
+from letters.models import Letter
+from pib.constants import AttemptResult, Course, ExamComponent, Gender, LoanRequestStatus
+from pib.models import Enrolment, LoanRequest
+from tests.pib.factories import InstitutionFactory, PersonFactory, add_exam, municipality
+
+LETTER_DATE = dt.date(2021, 6, 25)
+CONTACTS = {
+    "phone": "060 – 987 321 60",
+    "email": "elip@gemeentedorpenstad.nl",
+    "website": "elip.gemeentedorpenstad.nl",
+}
+DUO_CONTACT_OF_MUNICIPALITY = {
+    "contact_name": "Jantje Contactpersoon",
+    "contact_phone": "070 111 22 33",
+    "contact_email": "contactpersoon-duo@gemeente.example",
+}
+
+
+def contacts_for(*municipalities, **overrides):
+    return {m.pk: {"name": m.name, **CONTACTS, **overrides} for m in municipalities}
+
+
+def make_run(run_date=LETTER_DATE):
+    iso = run_date.isocalendar()
+    policy = PolicyVersion.objects.filter(valid_from__lte=run_date).order_by("-valid_from").first()
+    return SelectionRun.objects.create(run_date=run_date, iso_year=iso[0], iso_week=iso[1], policy=policy)
+
+
+def model_person(**kwargs):
+    """A person like the appendix letter's Mevrouw S.E.J. Tneinam."""
+    defaults = {
+        "first_names": "Sara Elif Jamila",
+        "last_name": "Tneinam",
+        "gender": Gender.FEMALE,
+        "street": "Nepadresstraat",
+        "house_number": 1,
+        "postcode": "5052 MA",
+        "city": "Destad",
+        "term_start": dt.date(2017, 12, 15),
+        "term_end": dt.date(2020, 12, 15),
+        "loan_used": Decimal("8000"),
+    }
+    defaults.update(kwargs)
+    person = PersonFactory(**defaults)
+    failed, passed = AttemptResult.FAILED, AttemptResult.PASSED
+    add_exam(person, ExamComponent.SPEAKING, [failed, passed], first_date=dt.date(2019, 7, 31))
+    add_exam(person, ExamComponent.LISTENING, [failed, passed], first_date=dt.date(2019, 6, 20))
+    add_exam(person, ExamComponent.READING, [failed] * 4, first_date=dt.date(2018, 11, 10))
+    add_exam(person, ExamComponent.WRITING, [failed] * 3, first_date=dt.date(2019, 11, 13))
+    add_exam(person, ExamComponent.KNM, [failed] * 3 + [passed], first_date=dt.date(2019, 7, 28))
+    LoanRequest.objects.create(person=person, received_on=dt.date(2017, 12, 18), status=LoanRequestStatus.GRANTED)
+    Enrolment.objects.create(
+        person=person,
+        course=Course.INTEGRATION,
+        institution=InstitutionFactory(name="Hier leert u Nederlands"),
+        start_date=dt.date(2018, 1, 18),
+        end_date=dt.date(2019, 5, 20),
+    )
+    loan = person.loan
+    loan.start_date, loan.end_date = dt.date(2017, 12, 28), dt.date(2020, 12, 15)
+    loan.save()
+    return person
+
+
+def make_letters(persons, run=None, contacts=None):
+    run = run or make_run()
+    muni = {p.municipality for p in persons}
+    contacts = contacts or contacts_for(*muni)
+    snapshots = build_snapshots([p.pk for p in persons], on_date=run.run_date, municipality_contacts=contacts)
+    return [
+        Letter.objects.create(
+            person=p,
+            municipality=p.municipality,
+            run=run,
+            letter_date=run.run_date,
+            reference=f"HH63/{p.pk}",
+            matched_rule="termijn_en_lening",
+            snapshot=snapshots[p.pk],
+        )
+        for p in persons
+    ]
+
+
+__all__ = ["municipality"]
