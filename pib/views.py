@@ -1,15 +1,144 @@
+import re
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from .access import choose_municipality, login_required_portal
+from .constants import Role
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part ('onderdeel') of the start screen 'Inburgering' (manual §3.1)."""
+
+    title: str
+    subtitle: str
+    roles: frozenset  # any of these roles shows the part
+    url_name: str = ""  # empty: not part of this portal (Wi2007/Wi2013/Wi2021 screens)
+    hidden_by: frozenset = frozenset()  # a role that shows a part that includes this one
+
+
+_LAW_ROLES = frozenset({Role.VIEW_2007, Role.VIEW_2013, Role.MUTATE_2013, Role.VIEW_2021, Role.MUTATE_2021})
+
+# The manual's order (§3.1, alphabetical), titles and sub-lines. The view-only 2013/2021 parts are
+# not in the manual's screen print (its user held the 'muteren' roles); they follow its pattern.
+PARTS = (
+    Part(
+        "Beheren contactpersonen 2021",
+        "Beheren contactpersonen voor de Wet Inburgering 2021",
+        frozenset({Role.MUTATE_2021}),
+    ),
+    Part("Beheren ELIP brief", "Aanmelden of afmelden voor de ELIP brief", frozenset({Role.ELIP_LETTER}), "elip:brief"),
+    Part("Downloaden bestanden", "Downloaden bestanden voor Inburgering", _LAW_ROLES),
+    Part("PVT waardepapieren bestellen", "Hier kunt u PVT waardepapieren bestellen", frozenset({Role.MUTATE_2021})),
+    Part(
+        "Raadplegen ELIP personen",
+        "Raadplegen personen einde lening, nog inburgeringsplichtig",
+        frozenset({Role.ELIP_PERSONS}),
+        "elip:persons_search",
+    ),
+    Part(
+        "Raadplegen en muteren ELIP signalen",
+        "Raadplegen en muteren signalen einde lening, nog inburgeringsplichtig",
+        frozenset({Role.ELIP_SIGNALS}),
+        "signals:search",
+    ),
+    Part(
+        "Raadplegen en muteren persoon 2013",
+        "Raadplegen en muteren van persoonsgegevens voor de Wet Inburgering 2013",
+        frozenset({Role.MUTATE_2013}),
+    ),
+    Part(
+        "Raadplegen en muteren persoon 2021",
+        "Raadplegen en muteren persoon voor de Wet Inburgering 2021",
+        frozenset({Role.MUTATE_2021}),
+    ),
+    Part(
+        "Raadplegen en muteren signalen 2013",
+        "Raadplegen en muteren van signalen onder de Wet Inburgering 2013",
+        frozenset({Role.MUTATE_2013}),
+    ),
+    Part(
+        "Raadplegen en muteren signalen 2021",
+        "Raadplegen en muteren signalen voor de Wet Inburgering 2021",
+        frozenset({Role.MUTATE_2021}),
+    ),
+    Part(
+        "Raadplegen persoon 2007",
+        "Raadplegen van persoonsgegevens voor de Wet Inburgering 2007",
+        frozenset({Role.VIEW_2007}),
+    ),
+    Part(
+        "Raadplegen persoon 2013",
+        "Raadplegen van persoonsgegevens voor de Wet Inburgering 2013",
+        frozenset({Role.VIEW_2013}),
+        hidden_by=frozenset({Role.MUTATE_2013}),
+    ),
+    Part(
+        "Raadplegen persoon 2021",
+        "Raadplegen persoon voor de Wet Inburgering 2021",
+        frozenset({Role.VIEW_2021}),
+        hidden_by=frozenset({Role.MUTATE_2021}),
+    ),
+    Part(
+        "Raadplegen signalen 2007",
+        "Raadplegen signalen onder Wet Inburgering 2007",
+        frozenset({Role.VIEW_2007}),
+    ),
+    Part(
+        "Raadplegen signalen 2013",
+        "Raadplegen signalen onder de Wet Inburgering 2013",
+        frozenset({Role.VIEW_2013}),
+        hidden_by=frozenset({Role.MUTATE_2013}),
+    ),
+    Part(
+        "Raadplegen signalen 2021",
+        "Raadplegen signalen voor de Wet Inburgering 2021",
+        frozenset({Role.VIEW_2021}),
+        hidden_by=frozenset({Role.MUTATE_2021}),
+    ),
+)
+
+
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
+
+
+def url_or_empty(name: str) -> str:
+    """The URL of ``name``, or "" while that screen does not exist (yet)."""
+    if not name:
+        return ""
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
+
+
+def parts_for(roles) -> list[dict]:
+    """The start screen's parts for a set of roles, in the manual's order."""
+    roles = set(roles)
+    shown = []
+    for part in PARTS:
+        if not roles & part.roles or roles & part.hidden_by:
+            continue
+        shown.append(
+            {
+                "title": part.title,
+                "subtitle": part.subtitle,
+                "url": url_or_empty(part.url_name),
+                "in_portal": bool(part.url_name),
+            }
+        )
+    return shown
 
 
 @login_required_portal
 def start(request):
-    """Start screen 'Inburgering' (manual §3.1). Filled in by the portal issue."""
-    return render(request, "pib/start.html")
+    """Start screen 'Inburgering' (manual §3.1): the parts the user's roles allow for the chosen municipality."""
+    return render(request, "pib/start.html", {"parts": parts_for(request.roles)})
 
 
 @require_POST
@@ -17,11 +146,15 @@ def start(request):
 def choose_municipality_view(request):
     """'Andere gemeente kiezen' (manual §3.7): only municipalities the user holds a role for."""
     raw = request.POST.get("gemeente", "")
-    if not raw.isdigit() or not choose_municipality(request, int(raw)):
-        messages.error(request, "U bent niet geautoriseerd voor deze gemeente.")
+    if not raw.isdigit() or len(raw) > 18 or not choose_municipality(request, int(raw)):
+        messages.error(request, "U bent niet geautoriseerd voor deze gemeente. De gekozen gemeente is niet gewijzigd.")
+        return redirect("start")
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "start"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
+        target = ""
+    # A confirmation step or one person's page belongs to the previous municipality: go to the start screen.
+    if not target.startswith("/") or "/bevestigen/" in target or _UUID.search(target):
+        target = reverse("start")
     return redirect(target)
 
 

@@ -1,0 +1,95 @@
+"""Forms of the Beheren ELIP brief screens. The rules live in elip.services.enrolment;
+the form only collects the fields and hands them to ``validate_enrolment_data``."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from elip.services.enrolment import ENROLMENT_FIELDS, FIELD_LABELS, validate_enrolment_data
+
+
+class AccessibleFormMixin:
+    """Marks fields with errors ``aria-invalid`` and links hint and error text to the input
+    (``aria-describedby``), so a screen reader announces them with the field."""
+
+    def _describe(self):
+        for name, field in self.fields.items():
+            bound = self[name]
+            ids = []
+            if field.help_text:
+                ids.append(f"{bound.auto_id}-hint")
+            if self.is_bound and name in self.errors:
+                ids.append(f"{bound.auto_id}-error")
+                field.widget.attrs["aria-invalid"] = "true"
+            else:
+                field.widget.attrs.pop("aria-invalid", None)
+            if ids:
+                field.widget.attrs["aria-describedby"] = " ".join(ids)
+            else:
+                field.widget.attrs.pop("aria-describedby", None)
+
+    def full_clean(self):
+        super().full_clean()
+        self._describe()
+
+
+def _text(label, *, autocomplete=None, input_type="text", help_text="", size=None, inputmode=None):
+    attrs = {"class": "form-input"}
+    if autocomplete:
+        attrs["autocomplete"] = autocomplete
+    if inputmode:
+        attrs["inputmode"] = inputmode
+    if size:
+        attrs["class"] += f" form-input--{size}"
+    widget = {"email": forms.EmailInput, "tel": forms.TextInput}.get(input_type, forms.TextInput)(attrs=attrs)
+    if input_type == "tel":
+        widget.input_type = "tel"
+    return forms.CharField(label=label, required=False, widget=widget, help_text=help_text, strip=True)
+
+
+class EnrolmentForm(AccessibleFormMixin, forms.Form):
+    """'Elip aanmelden' (manual §3.4), fields in the manual's order. Also used for 'Wijzig'."""
+
+    letter_phone = _text(FIELD_LABELS["letter_phone"], input_type="tel", help_text="Bijvoorbeeld 050 123 45 67.")
+    letter_email = _text(FIELD_LABELS["letter_email"], input_type="email")
+    letter_website = _text(
+        FIELD_LABELS["letter_website"], inputmode="url", help_text="Bijvoorbeeld www.gemeente.nl/inburgering."
+    )
+    contact_name = _text(FIELD_LABELS["contact_name"], autocomplete="name")
+    contact_phone = _text(FIELD_LABELS["contact_phone"], input_type="tel", autocomplete="tel")
+    contact_email = _text(FIELD_LABELS["contact_email"], input_type="email", autocomplete="email")
+    contact_postcode = _text(FIELD_LABELS["contact_postcode"], autocomplete="postal-code", size="postcode")
+    contact_house_number = _text(FIELD_LABELS["contact_house_number"], inputmode="numeric", size="number")
+    contact_house_number_addition = _text(FIELD_LABELS["contact_house_number_addition"], size="number")
+    contact_street = _text(FIELD_LABELS["contact_street"], autocomplete="address-line1")
+    contact_city = _text(FIELD_LABELS["contact_city"], autocomplete="address-level2")
+
+    letter_field_names = ("letter_phone", "letter_email", "letter_website")
+    contact_field_names = ("contact_name", "contact_phone", "contact_email")
+    address_field_names = ("contact_postcode", "contact_house_number", "contact_house_number_addition")
+    address_line_names = ("contact_street", "contact_city")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._describe()
+
+    def clean(self):
+        data = super().clean()
+        try:
+            return validate_enrolment_data({name: data.get(name, "") for name in ENROLMENT_FIELDS})
+        except ValidationError as exc:
+            for field, errors in exc.error_dict.items():
+                self.add_error(field, errors)
+            return self.cleaned_data
+
+    # Grouped bound fields for the template (the manual's blocks).
+    def letter_fields(self):
+        return [self[name] for name in self.letter_field_names]
+
+    def contact_fields(self):
+        return [self[name] for name in self.contact_field_names]
+
+    def address_fields(self):
+        return [self[name] for name in self.address_field_names]
+
+    def address_lines(self):
+        return [self[name] for name in self.address_line_names]
