@@ -46,6 +46,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "pib.access.ChosenMunicipalityMiddleware",
+    "pib.security.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "pib.urls"
