@@ -1,0 +1,153 @@
+"""Rendering, storing, failure isolation, snapshot immutability and bundling."""
+
+import hashlib
+import io
+from unittest import mock
+
+import pytest
+from django.core.files.storage import default_storage
+from pypdf import PdfReader
+
+from letters import services
+from letters.models import Letter, LetterBundle, RenderStatus
+from letters.services import bundles_build, letters_render
+from tests.pib.factories import municipality
+
+from .helpers import make_letters, make_run, model_person
+
+
+def pages(name: str) -> int:
+    with default_storage.open(name, "rb") as f:
+        return len(PdfReader(io.BytesIO(f.read())).pages)
+
+
+def read(field) -> bytes:
+    with default_storage.open(field.name, "rb") as f:
+        return f.read()
+
+
+@pytest.mark.django_db
+def test_render_stores_pdf_and_sha256_and_is_idempotent():
+    letters = make_letters([model_person(), model_person()])
+    assert letters_render(letter_ids=[letter.pk for letter in letters]) == []
+    for letter in letters:
+        letter.refresh_from_db()
+        assert letter.render_status == RenderStatus.RENDERED
+        assert letter.render_attempts == 1
+        data = read(letter.pdf)
+        assert hashlib.sha256(data).hexdigest() == letter.pdf_sha256
+        assert letter.person.bsn not in letter.pdf.name  # no BSN in a file name
+    first_names = [letter.pdf.name for letter in letters]
+
+    with mock.patch.object(services, "letter_pdf_bytes", side_effect=AssertionError("must not re-render")):
+        assert letters_render(letter_ids=[letter.pk for letter in letters]) == []
+    assert [letter.pdf.name for letter in Letter.objects.order_by("pk")] == first_names
+
+
+@pytest.mark.django_db
+def test_snapshot_is_immutable_after_a_change_to_the_person():
+    person = model_person()
+    letter = make_letters([person])[0]
+    letters_render(letter_ids=[letter.pk])
+    letter.refresh_from_db()
+    before = read(letter.pdf)
+
+    person.last_name = "Anders"
+    person.street = "Nieuwe straat"
+    person.save()
+    person.exams.all().delete()
+    Letter.objects.filter(pk=letter.pk).update(render_status=RenderStatus.PENDING)  # force a re-render
+    letters_render(letter_ids=[letter.pk])
+    letter.refresh_from_db()
+    after = read(letter.pdf)
+
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(after)).pages)
+    assert "Tneinam" in text and "Anders" not in text and "Spreekvaardigheid" in text
+    old_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(before)).pages)
+    assert text == old_text
+
+
+@pytest.mark.django_db
+def test_one_failing_letter_does_not_block_the_others():
+    letters = make_letters([model_person() for _ in range(3)])
+    bad = letters[1]
+    real = services.letter_pdf_bytes
+
+    def flaky(letter):
+        if letter.pk == bad.pk:
+            raise RuntimeError("kapot lettertype")
+        return real(letter)
+
+    with mock.patch.object(services, "letter_pdf_bytes", side_effect=flaky):
+        failed = letters_render(letter_ids=[letter.pk for letter in letters])
+    assert failed == [bad.pk]
+    statuses = dict(Letter.objects.values_list("pk", "render_status"))
+    assert statuses == {
+        letters[0].pk: RenderStatus.RENDERED,
+        bad.pk: RenderStatus.FAILED,
+        letters[2].pk: RenderStatus.RENDERED,
+    }
+    bad.refresh_from_db()
+    assert bad.render_attempts == 1 and "kapot lettertype" in bad.render_error
+
+    # No bundle while a letter of the municipality is not rendered...
+    bundles_build(run=bad.run)
+    assert not LetterBundle.objects.exclude(pdf="").exists()
+
+    # ...the retry renders only the failed one, then the bundle is built.
+    assert letters_render(letter_ids=[letter.pk for letter in letters]) == []
+    bad.refresh_from_db()
+    assert bad.render_status == RenderStatus.RENDERED and bad.render_attempts == 2 and bad.render_error == ""
+    bundles_build(run=bad.run)
+    assert LetterBundle.objects.get().letters_count == 3
+
+
+@pytest.mark.django_db
+def test_bundle_per_municipality_pages_add_up_and_idempotent():
+    run = make_run()
+    utrecht = municipality("GM0344")
+    a = make_letters([model_person(), model_person(), model_person()], run=run)
+    b = make_letters([model_person(municipality=utrecht), model_person(municipality=utrecht)], run=run)
+    letters_render(letter_ids=[letter.pk for letter in a + b])
+    bundles_build(run=run)
+
+    bundles = {bundle.municipality_id: bundle for bundle in LetterBundle.objects.all()}
+    assert set(bundles) == {a[0].municipality_id, utrecht.pk}
+    for group in (a, b):
+        bundle = bundles[group[0].municipality_id]
+        assert bundle.letters_count == len(group)
+        letter_pages = sum(pages(letter.pdf.name) for letter in Letter.objects.filter(pk__in=[x.pk for x in group]))
+        assert pages(bundle.pdf.name) == letter_pages
+        assert hashlib.sha256(read(bundle.pdf)).hexdigest() == bundle.pdf_sha256
+        reader = PdfReader(default_storage.open(bundle.pdf.name, "rb"))
+        assert "pagina 1 van" in reader.pages[letter_pages // len(group)].extract_text()  # each letter restarts at 1
+
+    names = sorted(LetterBundle.objects.values_list("pdf", flat=True))
+    with mock.patch.object(services, "merge_pdfs", side_effect=AssertionError("must not merge again")):
+        bundles_build(run=run)
+    assert sorted(LetterBundle.objects.values_list("pdf", flat=True)) == names
+    assert LetterBundle.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_bundle_is_rebuilt_when_a_resumed_run_added_letters():
+    run = make_run()
+    first = make_letters([model_person()], run=run)
+    letters_render(letter_ids=[first[0].pk])
+    bundles_build(run=run)
+    assert LetterBundle.objects.get().letters_count == 1
+
+    second = make_letters([model_person()], run=run)
+    bundles_build(run=run)  # the new letter is still pending: keep the old bundle for now
+    assert LetterBundle.objects.get().letters_count == 1
+    letters_render(letter_ids=[second[0].pk])
+    bundles_build(run=run)
+    bundle = LetterBundle.objects.get()
+    assert bundle.letters_count == 2
+    first[0].refresh_from_db()
+    assert pages(bundle.pdf.name) == pages(first[0].pdf.name) * 2
+
+
+@pytest.mark.django_db
+def test_letters_render_ignores_unknown_ids():
+    assert letters_render(letter_ids=[987654]) == []
