@@ -47,6 +47,9 @@ class SignalTable(tables.Table):
             record.get_status_display(),
         )
 
+    def render_code(self, record):
+        return record.code
+
     def render_bsn(self, record):
         url = person_detail_url(record.person.public_id)
         if url is None:

@@ -120,7 +120,7 @@ def _results_url(search_id, *, page=None, sort=None) -> str:
 
 def _headers(table, search_id) -> list[dict]:
     """Column headers; clicking one cycles ascending → descending → unsorted (manual §3.2.1)."""
-    current = list(table.order_by)
+    current = list(table.order_by or ())
     headers = []
     for column in table.columns:
         name = column.name
@@ -153,7 +153,7 @@ def results(request, search_id):
     RequestConfig(request, paginate={"per_page": 20}).configure(table)
     page_signals = list(table.page.object_list.data) if table.page else []
     log_read(request, screen="Selecteren signalen", persons=[s.person for s in page_signals], role=ROLE)
-    sort = ",".join(table.order_by)
+    sort = ",".join(table.order_by or ())
     return render(
         request,
         "signals/results.html",
