@@ -6,7 +6,9 @@ Sorting uses column names only (``?sort=naam``); a BSN value never appears in a 
 import django_tables2 as tables
 from django.urls import reverse
 
-from .templatetags.elip_format import datum, datum_woorden, euro
+from pib.templatetags.portal import datum, euro
+
+from .templatetags.elip_format import datum_woorden
 
 
 class PersonTable(tables.Table):

@@ -1,35 +1,11 @@
-"""Private formatting filters of the ELIP person screens, until the shared ``euro``/``datum``
-filters of ``pib/templatetags/portal.py`` exist: amounts ``€ 1.280,00``, dates dd-mm-jjjj."""
+"""Formatting of the ELIP person screens beyond the shared filters of ``pib/templatetags/portal.py``
+(``euro``, ``datum``): the manual's date in words in 'Overzicht ELIP' (``31 maart 2023``)."""
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 
 from django import template
 
 register = template.Library()
-
-
-@register.filter
-def euro(value):
-    """``Decimal("1280")`` -> ``€ 1.280,00``; empty values -> ``-``."""
-    if value is None or value == "":
-        return "-"
-    try:
-        amount = Decimal(value).quantize(Decimal("0.01"))
-    except (InvalidOperation, TypeError, ValueError):
-        return "-"
-    sign = "-" if amount < 0 else ""
-    text = f"{abs(amount):,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
-    return f"€ {sign}{text}"
-
-
-@register.filter
-def datum(value):
-    """A date as dd-mm-jjjj; empty -> ``-``."""
-    if not isinstance(value, dt.date):
-        return "-"
-    return f"{value.day:02d}-{value.month:02d}-{value.year:04d}"
-
 
 MONTHS = (
     "januari",
@@ -49,7 +25,7 @@ MONTHS = (
 
 @register.filter
 def datum_woorden(value):
-    """A date in words as the manual's overview: ``31 maart 2023``."""
+    """A date in words as the manual's overview: ``31 maart 2023``; empty -> ``-``."""
     if not isinstance(value, dt.date):
         return "-"
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
