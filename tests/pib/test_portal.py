@@ -1,0 +1,280 @@
+"""Start screen 'Inburgering' (manual §3.1) per role mix, the 'Gekozen gemeente' chooser (§3.7),
+the shared template filters, and the no-inline-script/style rule for every template."""
+
+import datetime as dt
+import html
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from pib.access import SESSION_KEY
+from pib.constants import Role
+from pib.templatetags.portal import aantal, datum, datumtijd, euro, portal_url
+from pib.views import PARTS, parts_for, url_or_empty
+from tests.pib.factories import UserFactory, municipality
+
+MANUAL_ORDER = [
+    "Beheren contactpersonen 2021",
+    "Beheren ELIP brief",
+    "Downloaden bestanden",
+    "PVT waardepapieren bestellen",
+    "Raadplegen ELIP personen",
+    "Raadplegen en muteren ELIP signalen",
+    "Raadplegen en muteren persoon 2013",
+    "Raadplegen en muteren persoon 2021",
+    "Raadplegen en muteren signalen 2013",
+    "Raadplegen en muteren signalen 2021",
+    "Raadplegen persoon 2007",
+    "Raadplegen signalen 2007",
+]
+
+
+def page_text(response) -> str:
+    return html.unescape(re.sub(r"\s+", " ", response.content.decode()))
+
+
+def logged_in(username, roles):
+    user = UserFactory(username=username, roles=roles)
+    user.save()  # UserFactory saves the password only when it adds roles
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def titles(response) -> list[str]:
+    return re.findall(r'class="part-list__(?:link|title)"[^>]*>([^<]+)<', page_text(response))
+
+
+# --- Start screen -----------------------------------------------------------------------------------
+
+
+def test_the_manuals_parts_keep_the_manuals_order():
+    manual = [p.title for p in PARTS if p.title in MANUAL_ORDER]
+    assert manual == MANUAL_ORDER
+
+
+@pytest.mark.django_db
+def test_anonymous_start_goes_to_login():
+    response = Client().get(reverse("start"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+def test_elip_letter_role_only_shows_beheren_elip_brief_as_a_link():
+    response = logged_in("brief", {"GM0014": [Role.ELIP_LETTER]}).get(reverse("start"))
+    assert response.status_code == 200
+    assert titles(response) == ["Beheren ELIP brief"]
+    page = page_text(response)
+    assert f'<a class="part-list__link" href="{reverse("elip:brief")}">Beheren ELIP brief</a>' in page
+    assert "Aanmelden of afmelden voor de ELIP brief" in page
+    assert "<h1>Inburgering</h1>" in page
+
+
+@pytest.mark.django_db
+def test_all_elip_roles_show_the_three_elip_parts_in_the_manuals_order_with_sub_lines():
+    roles = [Role.ELIP_SIGNALS, Role.ELIP_PERSONS, Role.ELIP_LETTER]
+    response = logged_in("elip", {"GM0014": roles}).get(reverse("start"))
+    assert titles(response) == [
+        "Beheren ELIP brief",
+        "Raadplegen ELIP personen",
+        "Raadplegen en muteren ELIP signalen",
+    ]
+    page = page_text(response)
+    assert "Raadplegen personen einde lening, nog inburgeringsplichtig" in page
+    assert "Raadplegen en muteren signalen einde lening, nog inburgeringsplichtig" in page
+    assert "Niet beschikbaar in dit portaal" not in page
+    for name in ("elip:persons_search", "signals:search"):
+        if url_or_empty(name):  # linked as soon as that screen exists
+            assert f'href="{url_or_empty(name)}"' in page
+
+
+@pytest.mark.django_db
+def test_wet_inburgering_roles_show_their_parts_as_not_available_without_links():
+    response = logged_in("wet", {"GM0014": [Role.MUTATE_2013, Role.VIEW_2007]}).get(reverse("start"))
+    assert titles(response) == [
+        "Downloaden bestanden",
+        "Raadplegen en muteren persoon 2013",
+        "Raadplegen en muteren signalen 2013",
+        "Raadplegen persoon 2007",
+        "Raadplegen signalen 2007",
+    ]
+    page = page_text(response)
+    assert page.count("Niet beschikbaar in dit portaal.") == 5
+    assert 'class="part-list__link"' not in page
+
+
+@pytest.mark.django_db
+def test_all_roles_show_every_part_of_the_manual_in_its_order():
+    response = logged_in("alles", {"GM0014": list(Role)}).get(reverse("start"))
+    assert titles(response) == MANUAL_ORDER
+
+
+def test_view_only_parts_are_left_out_when_the_muteren_role_includes_them():
+    both = [p["title"] for p in parts_for({Role.VIEW_2013, Role.MUTATE_2013})]
+    assert "Raadplegen persoon 2013" not in both and "Raadplegen en muteren persoon 2013" in both
+    only_view = [p["title"] for p in parts_for({Role.VIEW_2021})]
+    assert only_view == ["Downloaden bestanden", "Raadplegen persoon 2021", "Raadplegen signalen 2021"]
+
+
+def test_a_part_whose_screen_does_not_exist_yet_is_not_a_broken_link(monkeypatch):
+    monkeypatch.setattr("pib.views.url_or_empty", lambda name: "")
+    part = parts_for({Role.ELIP_PERSONS})[0]
+    assert (part["url"], part["in_portal"]) == ("", True)
+    assert url_or_empty("bestaat:niet") == ""
+
+
+@pytest.mark.django_db
+def test_user_without_any_role_gets_an_explanation():
+    response = logged_in("niemand", None).get(reverse("start"))
+    page = page_text(response)
+    assert response.status_code == 200
+    assert "U hebt nog geen accountrol voor een gemeente." in page
+    assert "Vraag de beheerder Mijn DUO van uw gemeente" in page
+    assert titles(response) == []
+    assert "Gekozen gemeente" not in page
+
+
+@pytest.mark.django_db
+def test_start_screen_shows_the_roles_of_the_chosen_municipality_only():
+    client = logged_in("regio", {"GM0014": [Role.ELIP_LETTER], "GM0363": [Role.ELIP_SIGNALS]})
+    client.post(reverse("choose_municipality"), {"gemeente": municipality("GM0014").pk, "next": "/"})
+    assert titles(client.get(reverse("start"))) == ["Beheren ELIP brief"]
+    client.post(reverse("choose_municipality"), {"gemeente": municipality("GM0363").pk, "next": "/"})
+    assert titles(client.get(reverse("start"))) == ["Raadplegen en muteren ELIP signalen"]
+
+
+# --- Gekozen gemeente (§3.7) -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_header_shows_a_chooser_for_several_municipalities_and_works_without_js():
+    client = logged_in("regio", {"GM0014": [Role.ELIP_LETTER], "GM0363": [Role.ELIP_LETTER]})
+    page = page_text(client.get(reverse("start")))
+    assert '<label for="gekozen-gemeente" class="municipality-chooser__label">Gekozen gemeente:</label>' in page
+    assert re.search(r'<form method="post" action="/gemeente-kiezen/"', page)
+    assert ">Kies gemeente</button>" in page
+    assert ">Amsterdam</option>" in page and ">Groningen</option>" in page
+    assert "<option" in page and "Haarlem" not in page
+
+
+@pytest.mark.django_db
+def test_header_shows_the_single_municipality_as_text():
+    page = page_text(logged_in("een", {"GM0014": [Role.ELIP_LETTER]}).get(reverse("start")))
+    assert "Gekozen gemeente:</span> <strong>Groningen</strong>" in page
+    assert 'id="gekozen-gemeente"' not in page
+
+
+@pytest.mark.django_db
+def test_choosing_an_own_municipality_switches_and_returns_to_the_page():
+    client = logged_in("regio", {"GM0014": [Role.ELIP_LETTER], "GM0363": [Role.ELIP_LETTER]})
+    groningen = municipality("GM0014")
+    response = client.post(reverse("choose_municipality"), {"gemeente": groningen.pk, "next": "/elip/brief/"})
+    assert response.status_code == 302 and response["Location"] == "/elip/brief/"
+    assert client.session[SESSION_KEY] == groningen.pk
+    assert "Gekozen gemeente: <strong>Groningen</strong>" in page_text(client.get("/elip/brief/"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["foreign", "", "abc", "-1", "99999999999999999999999", "1; DROP TABLE"])
+def test_chooser_refuses_a_foreign_or_bogus_municipality(value):
+    client = logged_in("regio", {"GM0014": [Role.ELIP_LETTER], "GM0363": [Role.ELIP_LETTER]})
+    client.get(reverse("start"))
+    before = client.session[SESSION_KEY]
+    if value == "foreign":
+        value = str(municipality("GM0599").pk)  # Rotterdam: no role there
+    response = client.post(reverse("choose_municipality"), {"gemeente": value, "next": "/"}, follow=True)
+    assert response.status_code == 200
+    assert "U bent niet geautoriseerd voor deze gemeente." in page_text(response)
+    assert client.session[SESSION_KEY] == before
+
+
+@pytest.mark.django_db
+def test_a_tampered_session_choice_falls_back_to_an_authorised_municipality():
+    client = logged_in("een", {"GM0014": [Role.ELIP_LETTER]})
+    session = client.session
+    session[SESSION_KEY] = municipality("GM0599").pk
+    session.save()
+    page = page_text(client.get(reverse("start")))
+    assert "Groningen" in page and "Rotterdam" not in page
+    assert client.session[SESSION_KEY] == municipality("GM0014").pk
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)"])
+def test_chooser_never_redirects_off_site(target):
+    client = logged_in("regio", {"GM0014": [Role.ELIP_LETTER], "GM0363": [Role.ELIP_LETTER]})
+    response = client.post(reverse("choose_municipality"), {"gemeente": municipality("GM0014").pk, "next": target})
+    assert response["Location"] == reverse("start")
+
+
+@pytest.mark.django_db
+def test_chooser_is_post_only_and_needs_csrf():
+    user = UserFactory(username="regio", roles={"GM0014": [Role.ELIP_LETTER], "GM0363": [Role.ELIP_LETTER]})
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    assert client.get(reverse("choose_municipality")).status_code == 405
+    assert client.post(reverse("choose_municipality"), {"gemeente": municipality("GM0014").pk}).status_code == 403
+
+
+# --- Shared filters --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (Decimal("1280"), "€ 1.280,00"),
+        (Decimal("1280.5"), "€ 1.280,50"),
+        (Decimal("0"), "€ 0,00"),
+        (Decimal("-12.5"), "€ -12,50"),
+        (Decimal("1234567.891"), "€ 1.234.567,89"),
+        (7, "€ 7,00"),
+        (None, "-"),
+        ("", "-"),
+        ("geen bedrag", "-"),
+    ],
+)
+def test_euro(value, shown):
+    assert euro(value) == shown
+
+
+def test_datum_datumtijd_and_aantal():
+    assert datum(dt.date(2023, 6, 14)) == "14-06-2023"
+    assert datum(None) == "-"
+    moment = dt.datetime(2023, 6, 14, 22, 30, tzinfo=dt.UTC)  # 00:30 the next day in Amsterdam
+    assert datum(moment) == "15-06-2023"
+    assert datumtijd(moment) == "15-06-2023 00:30"
+    assert aantal(1280) == "1.280" and aantal(None) == "-"
+    assert timezone.get_current_timezone_name() == "Europe/Amsterdam"
+
+
+def test_portal_url_tolerates_unknown_names():
+    assert portal_url("start") == "/"
+    assert portal_url("bestaat:niet") == ""
+
+
+# --- No inline script or style anywhere (CSP without unsafe-inline) -----------------------------------------
+
+
+def _templates():
+    roots = [Path(d) for d in settings.TEMPLATES[0]["DIRS"]]
+    roots += [p for p in Path(settings.BASE_DIR).glob("*/templates") if ".venv" not in p.parts]
+    return sorted({t for root in roots for t in root.rglob("*.html")})
+
+
+def test_no_template_has_inline_script_or_style_attributes():
+    offenders = []
+    for template in _templates():
+        source = template.read_text()
+        if re.search(r"<script(?![^>]*\ssrc=)[^>]*>", source) or re.search(r"\sstyle\s*=", source):
+            offenders.append(str(template.relative_to(settings.BASE_DIR)))
+        if re.search(r"\son[a-z]+\s*=\s*[\"']", source):
+            offenders.append(f"{template.relative_to(settings.BASE_DIR)} (event handler attribute)")
+    # Letters are rendered to PDF by WeasyPrint, never served to a browser: their <style> is fine.
+    offenders = [o for o in offenders if not o.startswith("letters/")]
+    assert offenders == []
