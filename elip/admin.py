@@ -5,7 +5,21 @@ from .models import ElipEnrolment, ElipEnrolmentChange, PolicyVersion, RunMunici
 
 @admin.register(PolicyVersion)
 class PolicyVersionAdmin(admin.ModelAdmin):
+    """DUO admins add a version to change the criteria from a date on; a run uses the version in force
+    on its date. A version a run already used is read-only (and cannot be deleted: PROTECT), so the
+    record of why a letter was sent never changes afterwards."""
+
     list_display = ["valid_from", "months_before_term_end", "term_rule_percentage", "loan_rule_percentage", "note"]
+    fields = ["valid_from", "months_before_term_end", "term_rule_percentage", "loan_rule_percentage", "note"]
+
+    def _used(self, obj):
+        return obj is not None and SelectionRun.objects.filter(policy=obj).exists()
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields if self._used(obj) else []
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._used(obj)
 
 
 class ElipEnrolmentChangeInline(admin.TabularInline):
@@ -33,9 +47,15 @@ class RunMunicipalityInline(admin.TabularInline):
     readonly_fields = ["municipality", "letters_count"]
     can_delete = False
 
+    def has_add_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(SelectionRun)
 class SelectionRunAdmin(admin.ModelAdmin):
     list_display = ["run_date", "iso_year", "iso_week", "status", "policy", "finished_at"]
     readonly_fields = ["run_date", "iso_year", "iso_week", "policy", "status", "started_at", "finished_at"]
     inlines = [RunMunicipalityInline]
+
+    def has_add_permission(self, request):
+        return False  # runs are made by the weekly run (beat task or `manage.py elip_run`) only
