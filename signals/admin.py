@@ -1,6 +1,10 @@
+from django import forms
 from django.contrib import admin
 
-from .models import Signal, SignalStatusChange
+from pib.models import Authorisation
+
+from .models import PersonContact, Signal, SignalStatusChange
+from .services import person_contact_assign
 
 
 class SignalStatusChangeInline(admin.TabularInline):
@@ -21,3 +25,33 @@ class SignalAdmin(admin.ModelAdmin):
     raw_id_fields = ["person"]
     list_select_related = ["municipality", "person"]
     inlines = [SignalStatusChangeInline]
+
+
+class PersonContactForm(forms.ModelForm):
+    class Meta:
+        model = PersonContact
+        fields = ["municipality", "person", "user"]
+
+    def clean(self):
+        cleaned = super().clean()
+        municipality, user = cleaned.get("municipality"), cleaned.get("user")
+        if municipality and user and not Authorisation.objects.filter(user=user, municipality=municipality).exists():
+            self.add_error("user", "Deze medewerker heeft geen accountrol voor deze gemeente.")
+        return cleaned
+
+
+@admin.register(PersonContact)
+class PersonContactAdmin(admin.ModelAdmin):
+    """Through ``person_contact_assign``: only a user with a role for the municipality."""
+
+    form = PersonContactForm
+    list_display = ["person", "municipality", "user", "assigned_at"]
+    search_fields = ["=person__bsn", "person__last_name", "municipality__name", "user__username"]
+    raw_id_fields = ["person"]
+    autocomplete_fields = ["municipality", "user"]
+    list_select_related = ["person", "municipality", "user"]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        saved = person_contact_assign(municipality=data["municipality"], person=data["person"], user=data["user"])
+        obj.pk = saved.pk

@@ -1,0 +1,125 @@
+"""Demo: apply a handful of realistic registry events to ELIP persons, through the services,
+so the municipalities get SS401–SS404 next to the weekly run's SS400.
+
+    python manage.py demo_events --seed 2025 [--events 12] [--force]
+
+Deterministic for a seed and a database. Runs once: when SS401–SS404 signals exist already it
+does nothing (``--force`` applies another round). Prints what it did, never a BSN.
+"""
+
+import datetime as dt
+import random
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from letters.models import Letter
+from pib.constants import ObligationStatus, Role
+from pib.models import Authorisation, Municipality
+from pib.services import obligation_end, person_move, term_extension_add
+from signals.constants import SignalCode
+from signals.models import Signal
+from signals.services import person_contact_assign
+
+EXTENSION_KINDS = ["Coronamaatregelen", "Ziekte of zwangerschap", "Aantoonbaar voldoende inspanning", "Alfabetisering"]
+LETTERS = "ABCDEGHJKLMNPRTVWXZ"
+STREETS = ["Stationsstraat", "Kerkstraat", "Dorpsstraat", "Molenweg", "Schoolstraat", "Beatrixlaan"]
+
+
+class Command(BaseCommand):
+    help = "Voert een paar realistische registerwijzigingen door bij ELIP-personen (signalen SS401–SS404)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2025)
+        parser.add_argument("--events", type=int, default=12, help="Aantal gebeurtenissen (standaard 12).")
+        parser.add_argument("--force", action="store_true", help="Ook als er al demo-gebeurtenissen zijn.")
+
+    def handle(self, *args, seed, events, force, **options):
+        later_codes = [SignalCode.SS401, SignalCode.SS402, SignalCode.SS403, SignalCode.SS404]
+        if not force and Signal.objects.filter(code__in=later_codes).exists():
+            self.stdout.write("Demo-gebeurtenissen zijn al toegepast; niets gedaan (gebruik --force voor meer).")
+            return
+        letters = list(
+            Letter.objects.select_related("person", "person__municipality")
+            .filter(person__obligation_status=ObligationStatus.OBLIGED)
+            .order_by("pk")
+        )
+        if not letters:
+            self.stdout.write("Geen ELIP-personen gevonden: draai eerst de wekelijkse run (manage.py elip_run).")
+            return
+        rng = random.Random(seed)  # noqa: S311 - demo data, not security
+        today = timezone.localdate()
+        persons = [letter.person for letter in rng.sample(letters, min(events, len(letters)))]
+        # Moves go to municipalities that have ELIP persons, so a demo user sees both sides.
+        elip_municipalities = sorted({letter.municipality_id for letter in letters})
+        kinds = ["verlenging", "verhuizing", "voldaan", "verlenging", "verhuizing", "ontheffing"]
+        with transaction.atomic():
+            for i, person in enumerate(persons):
+                kind = kinds[i % len(kinds)]
+                label = f"inburgeraar {person.public_id}"
+                if kind == "verlenging":
+                    new_end = add_months(person.term_end, rng.choice([3, 6, 12]))
+                    term_extension_add(
+                        person=person,
+                        kind=rng.choice(EXTENSION_KINDS),
+                        new_end=new_end,
+                        granted_on=today,
+                        on_date=today,
+                    )
+                    self.stdout.write(f"Verlenging: {label}, nieuwe einddatum {new_end:%d-%m-%Y} (SS401)")
+                elif kind == "verhuizing":
+                    old = person.municipality
+                    target = self._target_municipality(rng, old.pk, elip_municipalities)
+                    person_move(
+                        person=person,
+                        municipality=target,
+                        street=rng.choice(STREETS),
+                        house_number=rng.randint(1, 120),
+                        house_number_addition="",
+                        postcode=f"{rng.randint(1000, 9999)} {rng.choice(LETTERS)}{rng.choice(LETTERS)}",
+                        city=target.name,
+                        on_date=today,
+                    )
+                    self.stdout.write(f"Verhuizing: {label} van {old.name} naar {target.name} (SS404, SS403)")
+                else:
+                    status = ObligationStatus.MET if kind == "voldaan" else ObligationStatus.EXEMPTED
+                    obligation_end(person=person, status=status, on_date=today)
+                    self.stdout.write(f"Inburgeringsplicht beëindigd ({status.label}): {label} (SS402)")
+            self._assign_contacts(rng, letters)
+        self.stdout.write(self.style.SUCCESS(f"{len(persons)} gebeurtenissen toegepast."))
+
+    def _target_municipality(self, rng, current_id, elip_municipalities):
+        choices = [pk for pk in elip_municipalities if pk != current_id]
+        if choices:
+            return Municipality.objects.get(pk=rng.choice(choices))
+        return Municipality.objects.exclude(pk=current_id).order_by("code")[rng.randrange(10)]
+
+    def _assign_contacts(self, rng, letters):
+        """Give some ELIP persons a contact person: a user holding the signals role there."""
+        assigned = 0
+        for letter in letters[:: max(1, len(letters) // 10)]:
+            person = letter.person
+            person.refresh_from_db(fields=["municipality"])
+            users = [
+                a.user
+                for a in Authorisation.objects.filter(municipality_id=person.municipality_id, role=Role.ELIP_SIGNALS)
+                .select_related("user")
+                .order_by("user__username")
+            ]
+            if users:
+                person_contact_assign(municipality=person.municipality, person=person, user=rng.choice(users))
+                assigned += 1
+        if assigned:
+            self.stdout.write(f"Contactpersoon toegewezen aan {assigned} ELIP-personen.")
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, candidate)
+        except ValueError:
+            continue
+    raise ValueError(day)
