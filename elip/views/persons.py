@@ -47,8 +47,16 @@ class BsnSearchForm(forms.Form):
             "required": "Vul een burgerservicenummer in.",
             "max_length": "Vul een geldig burgerservicenummer in: 9 cijfers die voldoen aan de elfproef.",
         },
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={"class": "form-input", "inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}
+        ),
     )
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        if field == "bsn":  # screen readers announce the error with the field (the partial's error id)
+            self.fields["bsn"].widget.attrs["aria-invalid"] = "true"
+            self.fields["bsn"].widget.attrs["aria-describedby"] = f"{self['bsn'].auto_id}-error"
 
     def clean_bsn(self):
         value = self.cleaned_data["bsn"].strip()
