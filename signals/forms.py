@@ -32,7 +32,15 @@ class SplitDateWidget(forms.MultiWidget):
 
     def __init__(self, attrs=None):
         widgets = [
-            forms.TextInput(attrs={"inputmode": "numeric", "size": size, "maxlength": size, "autocomplete": "off"})
+            forms.TextInput(
+                attrs={
+                    "inputmode": "numeric",
+                    "size": size,
+                    "maxlength": size,
+                    "autocomplete": "off",
+                    "class": "form-input--number",
+                }
+            )
             for _, size in DATE_PARTS
         ]
         super().__init__(widgets, attrs)
