@@ -39,8 +39,11 @@ class Command(BaseCommand):
         day = parse_date(run_date) if run_date is not None else today_in_amsterdam()
         tty = self.stdout.isatty() if hasattr(self.stdout, "isatty") else sys.stdout.isatty()
 
+        shown = []
+
         def progress(p: RunProgress):
             if tty:
+                shown.append(True)
                 self.stdout.write(
                     f"\r{p.letters_created} brieven · gemeente {p.municipalities_done}/{p.municipalities_total} "
                     f"({p.municipality.name})\x1b[K",
@@ -52,8 +55,8 @@ class Command(BaseCommand):
             run = weekly_run(run_date=day, progress=progress)
         except NoPolicyInForce as exc:
             raise CommandError(str(exc)) from None
-        if tty:
-            self.stdout.write("")
+        if shown:
+            self.stdout.write("")  # end the progress line
 
         if run.run_date != day:
             self.stdout.write(
