@@ -1,14 +1,12 @@
-"""Start screen 'Inburgering' (manual §3.1) per role mix, the 'Gekozen gemeente' chooser (§3.7),
-the shared template filters, and the no-inline-script/style rule for every template."""
+"""Start screen 'Inburgering' (manual §3.1) per role mix, the 'Gekozen gemeente' chooser (§3.7)
+and the shared template filters. (No inline script/style: tests/pib/test_template_rules.py.)"""
 
 import datetime as dt
 import html
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -256,25 +254,3 @@ def test_datum_datumtijd_and_aantal():
 def test_portal_url_tolerates_unknown_names():
     assert portal_url("start") == "/"
     assert portal_url("bestaat:niet") == ""
-
-
-# --- No inline script or style anywhere (CSP without unsafe-inline) -----------------------------------------
-
-
-def _templates():
-    roots = [Path(d) for d in settings.TEMPLATES[0]["DIRS"]]
-    roots += [p for p in Path(settings.BASE_DIR).glob("*/templates") if ".venv" not in p.parts]
-    return sorted({t for root in roots for t in root.rglob("*.html")})
-
-
-def test_no_template_has_inline_script_or_style_attributes():
-    offenders = []
-    for template in _templates():
-        source = template.read_text()
-        if re.search(r"<script(?![^>]*\ssrc=)[^>]*>", source) or re.search(r"\sstyle\s*=", source):
-            offenders.append(str(template.relative_to(settings.BASE_DIR)))
-        if re.search(r"\son[a-z]+\s*=\s*[\"']", source):
-            offenders.append(f"{template.relative_to(settings.BASE_DIR)} (event handler attribute)")
-    # Letters are rendered to PDF by WeasyPrint, never served to a browser: their <style> is fine.
-    offenders = [o for o in offenders if not o.startswith("letters/")]
-    assert offenders == []
