@@ -96,3 +96,20 @@ def test_whole_run_in_process_renders_every_pdf_and_one_bundle_per_municipality(
             assert hashlib.sha256(f.read()).hexdigest() == letter.pdf_sha256
     bundles = dict(LetterBundle.objects.filter(run=run).values_list("municipality__code", "letters_count"))
     assert bundles == {"GM0363": 3, "GM0014": 1}
+
+
+def test_command_points_to_an_unfinished_run_of_the_same_week():
+    enrol("GM0363")
+    elip_person("GM0363")
+
+    def crash(p):
+        raise RuntimeError("stroomstoring")
+
+    with pytest.raises(RuntimeError):
+        weekly_run(run_date=dt.date(2023, 6, 14), progress=crash)
+    out = StringIO()
+    call_command("elip_run", "--date", "2023-06-15", stdout=out)
+    assert "Maak hem af met: manage.py elip_run --date 2023-06-14" in out.getvalue()
+    call_command("elip_run", "--date", "2023-06-14", stdout=StringIO())
+    assert SelectionRun.objects.get().status == "voltooid"
+    assert Letter.objects.count() == 1

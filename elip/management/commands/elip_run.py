@@ -8,6 +8,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from elip.constants import RunStatus
 from elip.models import RunMunicipality
 from elip.selectors import NoPolicyInForce
 from elip.services.weekly_run import RunProgress, weekly_run
@@ -63,6 +64,10 @@ class Command(BaseCommand):
                 f"Deze week (week {run.iso_week} van {run.iso_year}) is al een run geweest op "
                 f"{run.run_date:%d-%m-%Y}; er is niets aangemaakt."
             )
+            if run.status != RunStatus.DONE:
+                self.stdout.write(
+                    f"Die run is niet afgerond. Maak hem af met: manage.py elip_run --date {run.run_date:%Y-%m-%d}"
+                )
             return
         rows = list(
             RunMunicipality.objects.filter(run=run)
