@@ -21,6 +21,7 @@ Guarantees and what enforces them:
 import datetime as dt
 import logging
 import uuid
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -54,6 +55,7 @@ class RunProgress:
     municipalities_done: int
     municipalities_total: int
     municipality_finished: bool
+    letters_planned: int = 0  # candidates found at the start of this call (an upper bound)
 
 
 def letter_reference(run_date: dt.date, public_id: uuid.UUID) -> str:
@@ -142,8 +144,9 @@ def _queue_rendering(run: SelectionRun, municipality: Municipality | int, batch_
 def weekly_run(*, run_date: dt.date, progress: Callable[[RunProgress], None] | None = None) -> SelectionRun:
     """DOMAIN.md's four steps for ``run_date``; idempotent and resumable (see the module docstring).
 
-    Per enrolled municipality (status aangemeld, in CBS-code order), the persons living there who
-    meet the criteria in force on ``run_date`` and never had a letter get one: the Letter with its
+    One selection (one query) finds the persons living in an enrolled municipality (status
+    aangemeld) who meet the criteria in force on ``run_date`` and never had a letter. Per
+    municipality, in CBS-code order, each of them gets the Letter with its
     snapshot (``letters.content.build_snapshots``), SS400 to the municipality, and the run's count
     for the municipality, in batches of ``settings.LETTER_BATCH_SIZE``, one transaction each.
     Rendering is queued per municipality after its last batch commits; a last bundle check is
@@ -165,16 +168,21 @@ def weekly_run(*, run_date: dt.date, progress: Callable[[RunProgress], None] | N
         .order_by("municipality__code")
     )
     batch_size = max(1, int(settings.LETTER_BATCH_SIZE))
+    # One selection for all enrolled municipalities (one query), grouped per municipality.
+    planned: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for municipality_id, person_id, rule in (
+        elip_candidates_without_letter(run.run_date, run.policy)
+        .filter(municipality_id__in=[e.municipality_id for e in enrolments])
+        .order_by("pk")
+        .values_list("municipality_id", "pk", "matched_rule")
+    ):
+        planned[municipality_id].append((person_id, rule))
+    letters_planned = sum(len(c) for c in planned.values())
     created_total = 0
     for done, enrolment in enumerate(enrolments, start=1):
         municipality = enrolment.municipality
         run_row, _ = RunMunicipality.objects.get_or_create(run=run, municipality=municipality)
-        candidates = list(
-            elip_candidates_without_letter(run.run_date, run.policy)
-            .filter(municipality=municipality)
-            .order_by("pk")
-            .values_list("pk", "matched_rule")
-        )
+        candidates = planned.get(municipality.pk, [])
         created_here = 0
         for start in range(0, len(candidates), batch_size):
             ids = _letter_batch(
@@ -183,10 +191,25 @@ def weekly_run(*, run_date: dt.date, progress: Callable[[RunProgress], None] | N
             created_here += len(ids)
             created_total += len(ids)
             if progress and ids:
-                progress(RunProgress(run, municipality, created_here, created_total, done - 1, len(enrolments), False))
+                progress(
+                    RunProgress(
+                        run,
+                        municipality,
+                        created_here,
+                        created_total,
+                        done - 1,
+                        len(enrolments),
+                        False,
+                        letters_planned,
+                    )
+                )
         _queue_rendering(run, municipality, batch_size)
         if progress:
-            progress(RunProgress(run, municipality, created_here, created_total, done, len(enrolments), True))
+            progress(
+                RunProgress(
+                    run, municipality, created_here, created_total, done, len(enrolments), True, letters_planned
+                )
+            )
 
     # Letters committed before a crash for a municipality that withdrew before the restart.
     processed = {e.municipality_id for e in enrolments}

@@ -46,7 +46,8 @@ class Command(BaseCommand):
             if tty:
                 shown.append(True)
                 self.stdout.write(
-                    f"\r{p.letters_created} brieven · gemeente {p.municipalities_done}/{p.municipalities_total} "
+                    f"\r{p.letters_created}/{p.letters_planned} brieven · "
+                    f"gemeente {p.municipalities_done}/{p.municipalities_total} "
                     f"({p.municipality.name})\x1b[K",
                     ending="",
                 )
