@@ -160,6 +160,21 @@ def test_user_without_roles_and_forbidden_page_pass_axe(browser_page, login):
     step(page, "13-niet-gevonden")
 
 
+def test_start_screen_with_every_role_and_without_any_role(browser_page, login):
+    page = browser_page
+    UserFactory(username="alles", roles={"GM0014": list(Role)})
+    login(page, "alles")
+    assert page.locator(".part-list__item").count() == 12
+    assert page.locator(".part-list__link").count() >= 1
+    step(page, "14-start-alle-rollen")
+    page.click("text=Uitloggen")
+    page.wait_for_load_state()
+    UserFactory(username="niemand").save()  # the factory saves the password only with roles
+    login(page, "niemand")
+    assert "U hebt nog geen accountrol voor een gemeente." in page.content()
+    step(page, "15-start-zonder-rol")
+
+
 def test_the_axe_check_does_fail_on_a_violation(browser_page):
     """Guards the guard: a page with an unlabeled input and an image without alt is caught."""
     from tests.e2e.axe import axe_violations
