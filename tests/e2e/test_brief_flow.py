@@ -82,6 +82,10 @@ def test_enrol_change_and_withdraw_in_the_browser(browser_page, login):
     body = page.locator("main").inner_text()
     assert "U moet tenminste een telefoonnummer of een e-mailadres invullen." in body
     assert "Het veld 'Contactpersoon' is verplicht" in body
+    # static/js/portal.js moves focus to the error summary; its links lead to the fields
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    page.click(".error-summary a:has-text('Contactpersoon')")
+    assert page.evaluate("document.activeElement.id") == "id_contact_name"
     step(page, "05-formulier-fouten")
 
     page.fill("#id_letter_phone", "06 1111 2222")
