@@ -44,17 +44,21 @@ def signal_row(signal) -> list[str]:
 
 def csv_chunks(queryset: QuerySet, *, on_chunk: Callable[[list], None] | None = None) -> Iterator[str]:
     """Yield the CSV text in chunks: BOM + header first, then one chunk per ``CHUNK_SIZE`` rows.
-    ``on_chunk(persons)`` is called with the persons of each chunk before it is sent."""
+    ``on_chunk(persons)`` is called before each chunk is sent, with the persons in it that were not
+    in an earlier chunk (one read-log row per person per download; the set of ids seen is the only
+    thing that grows, by a few bytes per distinct person)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(HEADER)
     yield "\ufeff" + buffer.getvalue()
     buffer.seek(0)
     buffer.truncate()
-    persons = {}
+    persons, seen = {}, set()
     for rows, signal in enumerate(queryset.iterator(chunk_size=CHUNK_SIZE), start=1):
         writer.writerow(signal_row(signal))
-        persons[signal.person_id] = signal.person
+        if signal.person_id not in seen:
+            seen.add(signal.person_id)
+            persons[signal.person_id] = signal.person
         if rows % CHUNK_SIZE == 0:
             if on_chunk:
                 on_chunk(list(persons.values()))

@@ -28,7 +28,7 @@ from .export import csv_chunks
 from .filters import OPEN, SignalFilter
 from .selectors import open_signals_count, signals_for_list
 from .services import signal_status_change
-from .tables import SignalTable
+from .tables import SignalTable, person_detail_url
 from .workflow import SignalTransitionError
 
 ROLE = Role.ELIP_SIGNALS
@@ -152,6 +152,8 @@ def results(request, search_id):
     table = SignalTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": 20}).configure(table)
     page_signals = list(table.page.object_list.data) if table.page else []
+    for signal in page_signals:
+        signal.detail_url = person_detail_url(signal.person.public_id)
     log_read(request, screen="Selecteren signalen", persons=[s.person for s in page_signals], role=ROLE)
     sort = ",".join(table.order_by or ())
     return render(
@@ -161,6 +163,7 @@ def results(request, search_id):
             "table": table,
             "search_id": search_id,
             "found_count": table.paginator.count,
+            "page_signals": page_signals,
             "page_signal_ids": [s.pk for s in page_signals],
             "headers": _headers(table, search_id),
             "current_page": table.page.number,

@@ -1,0 +1,273 @@
+"""Benchmark: signals screens and CSV at national scale (targets: results page p95 ≤ 150 ms,
+CSV of 100,000 rows with ≤ 50 MB peak memory growth).
+
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/elip_sigbench
+    python tests/bench/bench_signals.py [--requests 200] [--reload]
+
+Creates the database if missing, migrates it and loads (once; ``--reload`` to redo) 1,000,000
+signals over the 342 municipalities with PostgreSQL COPY: the largest municipality (Amsterdam,
+GM0363) gets 100,000 signals over 5,000 persons, the others ~2,640 each over 5 persons each.
+Statuses 40% Nieuw / 20% In behandeling / 40% Afgehandeld, codes SS400–SS404, dates over two years.
+
+Measures with Django's test Client (the whole request: middleware, session, scoping, table,
+template, read log):
+- "Selecteren signalen" of the largest municipality sorted by date: ascending page 1, descending
+  at random pages, the "Toon deze signalen" preset (not Afgehandeld), p50/p95 over N requests;
+- "Download alle signalen" (100,000 rows): time, and peak memory growth (tracemalloc peak of the
+  download, and the process RSS growth).
+"""
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+from urllib.parse import urlparse
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pib.settings")
+os.environ.setdefault("DEBUG", "false")
+
+TOTAL = 1_000_000
+LARGEST_CODE = "GM0363"
+LARGEST_SIGNALS = 100_000
+LARGEST_PERSONS = 5_000
+OTHER_PERSONS = 5
+SEED = 342
+
+
+def ensure_database():
+    url = urlparse(os.environ.get("DATABASE_URL", ""))
+    if url.scheme not in {"postgres", "postgresql"}:
+        sys.exit("Set DATABASE_URL=postgres://postgres@127.0.0.1:5432/elip_sigbench")
+    import psycopg
+
+    name = url.path.lstrip("/")
+    admin_dsn = f"host={url.hostname} port={url.port or 5432} user={url.username or 'postgres'} dbname=postgres"
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+ensure_database()
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from pib.constants import Role  # noqa: E402
+from pib.models import Authorisation, Municipality, Person, ReadLogEntry  # noqa: E402
+from signals.models import PersonContact, Signal, SignalStatusChange  # noqa: E402
+
+
+def valid_bsn(n: int) -> str:
+    from stdnum.nl import bsn as stdnum_bsn
+
+    base = 10_000_000 + n
+    for check in range(10):
+        candidate = f"{base:08d}{check}"
+        if stdnum_bsn.is_valid(candidate):
+            return candidate
+    return valid_bsn(n + 5_000_000)
+
+
+def load(rng: random.Random):
+    municipalities = list(Municipality.objects.order_by("code"))
+    largest = next(m for m in municipalities if m.code == LARGEST_CODE)
+    print(f"Loading {TOTAL:,} signals over {len(municipalities)} municipalities …", flush=True)
+    started = time.perf_counter()
+    with transaction.atomic():
+        SignalStatusChange.objects.all().delete()
+        PersonContact.objects.all().delete()
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE signals_signal, signals_signalstatuschange CASCADE")
+        ReadLogEntry.objects.all().delete()
+        persons, n = [], 0
+        for m in municipalities:
+            for _ in range(LARGEST_PERSONS if m is largest else OTHER_PERSONS):
+                bsn = valid_bsn(n)
+                persons.append(
+                    Person(
+                        bsn=bsn,
+                        first_names="Bench",
+                        last_name=f"Persoon{n:06d}",
+                        gender="onbekend",
+                        birth_date=dt.date(1990, 1, 1),
+                        street="Benchstraat",
+                        house_number=1,
+                        postcode="1011 AB",
+                        city=m.name,
+                        municipality=m,
+                        term_start=dt.date(2021, 1, 1),
+                        term_end=dt.date(2025, 1, 1),
+                    )
+                )
+                n += 1
+        Person.objects.filter(bsn__in=[p.bsn for p in persons]).delete()
+        Person.objects.bulk_create(persons, batch_size=5000)
+        by_municipality = {}
+        for p in Person.objects.filter(bsn__in=[p.bsn for p in persons]).values_list("pk", "municipality_id"):
+            by_municipality.setdefault(p[1], []).append(p[0])
+
+        others = [m for m in municipalities if m is not largest]
+        per_other, rest = divmod(TOTAL - LARGEST_SIGNALS, len(others))
+        plan = [(largest, LARGEST_SIGNALS)] + [(m, per_other + (1 if i < rest else 0)) for i, m in enumerate(others)]
+        codes = ["SS400", "SS401", "SS402", "SS403", "SS404"]
+        statuses = ["nieuw"] * 4 + ["in_behandeling"] * 2 + ["afgehandeld"] * 4
+        start = dt.date.today() - dt.timedelta(days=730)
+        now = dt.datetime.now(dt.UTC).isoformat()
+        with connection.cursor() as cursor:
+            raw = cursor.cursor
+            copy_sql = (
+                "COPY signals_signal (municipality_id, person_id, code, placed_on, created_at, status, "
+                "status_changed_at) FROM STDIN"
+            )
+            with raw.copy(copy_sql) as copy:
+                for m, count in plan:
+                    pids = by_municipality[m.pk]
+                    for _ in range(count):
+                        status = rng.choice(statuses)
+                        copy.write_row(
+                            (
+                                m.pk,
+                                rng.choice(pids),
+                                rng.choice(codes),
+                                start + dt.timedelta(days=rng.randrange(730)),
+                                now,
+                                status,
+                                None if status == "nieuw" else now,
+                            )
+                        )
+        # A contact person for some of the largest municipality's persons.
+        user = bench_user(largest)
+        PersonContact.objects.bulk_create(
+            PersonContact(municipality=largest, person_id=pid, user=user) for pid in by_municipality[largest.pk][::3]
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")  # what autovacuum does after a bulk load: visibility map + statistics
+    print(f"Loaded in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def bench_user(municipality):
+    from django.contrib.auth import get_user_model
+
+    user, _ = get_user_model().objects.get_or_create(username="bench-signalen", defaults={"first_name": "Bench"})
+    Authorisation.objects.get_or_create(user=user, municipality=municipality, role=Role.ELIP_SIGNALS)
+    return user
+
+
+def percentile(values, pct):
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
+    return ordered[k]
+
+
+def time_requests(client, urls, n):
+    times = []
+    for i in range(n):
+        url = urls[i % len(urls)]
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    return statistics.median(times), percentile(times, 95), max(times)
+
+
+def rss_kb() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def consume(response) -> int:
+    size = 0
+    for chunk in response.streaming_content:
+        size += len(chunk)
+    return size
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--reload", action="store_true", help="reload the signals even when present")
+    args = parser.parse_args()
+    rng = random.Random(SEED)
+
+    call_command("migrate", verbosity=0)
+    if args.reload or Signal.objects.count() != TOTAL:
+        load(rng)
+    largest = Municipality.objects.get(code=LARGEST_CODE)
+    user = bench_user(largest)
+    client = Client()
+    client.force_login(user)
+    client.get("/signalen/")  # stores the chosen municipality
+
+    found = Signal.objects.filter(municipality=largest).count()
+    pages = (found + 19) // 20
+    rows = []
+    n = args.requests
+    for label, urls in [
+        ("results, sorted by date ↑, page 1", ["/signalen/resultaten/alle/?sortering=placed_on"]),
+        (
+            "results, sorted by date ↓, random page",
+            [f"/signalen/resultaten/alle/?sortering=-placed_on&pagina={rng.randint(1, pages)}" for _ in range(50)],
+        ),
+        ("results, default order (newest first)", ["/signalen/resultaten/alle/"]),
+        ("results, 'Toon deze signalen' (not done)", ["/signalen/resultaten/openstaand/"]),
+        ("search screen (open count)", ["/signalen/"]),
+    ]:
+        for url in urls[:3]:
+            client.get(url)  # warm up
+        p50, p95, worst = time_requests(client, urls, n)
+        rows.append((label, n, p50, p95, worst))
+
+    print()
+    print(
+        f"Signals: {Signal.objects.count():,} over {Municipality.objects.count()} municipalities; "
+        f"largest ({largest.name}) {found:,}"
+    )
+    print(f"{'screen':48} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+    for label, count, p50, p95, worst in rows:
+        print(f"{label:48} {count:>5} {p50:>8.1f} {p95:>8.1f} {worst:>8.1f}")
+
+    # CSV: every signal of the largest municipality (100,000 rows).
+    client.get("/signalen/download/")  # warm-up of code paths (streaming not consumed)
+    started = time.perf_counter()
+    response = client.get("/signalen/download/")
+    size = consume(response)
+    csv_seconds = time.perf_counter() - started
+
+    rss_before = rss_kb()
+    tracemalloc.start()
+    response = client.get("/signalen/download/")
+    rss_peak = rss_before
+    size2 = 0
+    for chunk in response.streaming_content:
+        size2 += len(chunk)
+        rss_peak = max(rss_peak, rss_kb())
+    _, traced_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rss_peak = max(rss_peak, rss_kb())
+    print()
+    print(
+        f"CSV 'Download alle signalen': {found:,} rows, {size / 1e6:.1f} MB in {csv_seconds:.2f} s "
+        f"({found / csv_seconds:,.0f} rows/s)"
+    )
+    print(
+        f"  peak memory growth: tracemalloc {traced_peak / 2**20:.1f} MB, "
+        f"RSS +{(rss_peak - rss_before) / 1024:.1f} MB (target ≤ 50 MB)"
+    )
+    assert size == size2
+
+
+if __name__ == "__main__":
+    main()
