@@ -11,6 +11,7 @@ from django import forms
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from pib.access import role_required
@@ -72,6 +73,7 @@ def _person_or_404(request, public_id):
     return get_object_or_404(visible_persons(request.municipality), public_id=public_id)
 
 
+@sensitive_post_parameters("bsn")  # masked in error reports, should this view ever fail
 @role_required(ROLE)
 @require_http_methods(["GET", "POST"])
 def search(request):

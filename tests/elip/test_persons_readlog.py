@@ -137,6 +137,12 @@ def test_no_plain_bsn_in_any_log_output_across_full_requests(client_a, person, c
         assert bsn not in output
 
 
+def test_search_masks_the_bsn_in_error_reports(client_a, person):
+    person, _ = person
+    response = client_a.post(reverse("elip:persons_search"), {"bsn": valid_bsn(4242)})
+    assert response.wsgi_request.sensitive_post_parameters == ("bsn",)
+
+
 # --- Append-only in Django admin --------------------------------------------------------------
 
 
