@@ -254,3 +254,26 @@ def test_datum_datumtijd_and_aantal():
 def test_portal_url_tolerates_unknown_names():
     assert portal_url("start") == "/"
     assert portal_url("bestaat:niet") == ""
+
+
+# --- Error pages in Dutch ----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_csrf_failure_is_a_dutch_page_that_changes_nothing():
+    user = UserFactory(username="regio", roles={"GM0014": [Role.ELIP_LETTER], "GM0363": [Role.ELIP_LETTER]})
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    response = client.post(reverse("choose_municipality"), {"gemeente": municipality("GM0014").pk})
+    assert response.status_code == 403
+    assert "Het formulier is verlopen" in page_text(response)
+
+
+@pytest.mark.django_db
+def test_an_oversized_post_is_a_dutch_400(settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client = logged_in("brief", {"GM0014": [Role.ELIP_LETTER]})
+    client.raise_request_exception = False
+    response = client.post(reverse("elip:brief_enrol"), {"contact_name": "x" * 5000})
+    assert response.status_code == 400
+    assert "Ongeldig verzoek" in page_text(response)
