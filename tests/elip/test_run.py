@@ -2,9 +2,11 @@
 
 import datetime as dt
 import re
+import threading
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 
 from elip.constants import MatchedRule, RunStatus
@@ -243,3 +245,69 @@ def test_run_uses_the_policy_in_force_on_its_date():
     new = weekly_run(run_date=dt.date(2021, 6, 2))
     assert new.policy.valid_from == dt.date(2021, 6, 1)
     assert Letter.objects.get().person == p
+
+
+def test_the_database_refuses_a_second_letter_for_a_person():
+    enrol("GM0363")
+    p = elip_person()
+    run = weekly_run(run_date=RUN)
+    letter = Letter.objects.get(person=p)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Letter.objects.create(
+            person=p,
+            municipality=letter.municipality,
+            run=run,
+            letter_date=RUN,
+            reference="ELIP-DUBBEL",
+            matched_rule=letter.matched_rule,
+            snapshot={},
+        )
+
+
+def test_the_database_refuses_a_second_run_in_the_same_iso_week():
+    run = weekly_run(run_date=RUN)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SelectionRun.objects.create(
+            run_date=RUN + dt.timedelta(days=1), iso_year=run.iso_year, iso_week=run.iso_week, policy=run.policy
+        )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SelectionRun.objects.create(run_date=RUN, iso_year=2099, iso_week=1, policy=run.policy)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_processes_running_the_same_run_at_once_make_every_letter_once(settings, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks (SELECT … FOR UPDATE) need PostgreSQL")
+    from elip import tasks as elip_tasks
+    from letters import tasks as letter_tasks
+
+    # Letters, not PDFs, are under test here: keep rendering out of the threads.
+    monkeypatch.setattr(letter_tasks.render_letter_batch, "delay", lambda ids: None)
+    monkeypatch.setattr(elip_tasks.build_run_bundles, "delay", lambda run_id: None)
+    settings.LETTER_BATCH_SIZE = 3
+    enrol("GM0363")
+    enrol("GM0014")
+    people = [elip_person(code) for code in ("GM0363",) * 10 + ("GM0014",) * 8]
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def worker():
+        try:
+            barrier.wait(timeout=10)
+            weekly_run(run_date=RUN)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    assert SelectionRun.objects.count() == 1
+    assert letters_per_person() == {p.pk: 1 for p in people}
+    assert ss400_count() == len(people)
+    counts = dict(RunMunicipality.objects.values_list("municipality__code", "letters_count"))
+    assert counts == {"GM0363": 10, "GM0014": 8}
