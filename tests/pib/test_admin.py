@@ -11,7 +11,7 @@ from letters.models import Letter, LetterBundle
 from pib.demo.accounts import create_demo_accounts, create_demo_enrolments
 from pib.demo.population import build_population
 from pib.models import Person, ReadLogEntry
-from signals.models import Signal, SignalStatusChange
+from signals.models import PersonContact, Signal, SignalStatusChange
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +36,7 @@ def populated(django_user_model):
     Group.objects.create(name="DUO-medewerkers")
     admin_user = django_user_model.objects.get(username="duo-beheer")
     ReadLogEntry.objects.create(user=admin_user, screen="test", person=person)
+    PersonContact.objects.create(municipality=person.municipality, person=person, user=admin_user)
     return person
 
 
