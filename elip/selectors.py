@@ -50,7 +50,7 @@ from pib.models import Municipality, Person
 from pib.selectors import persons_with_loan_usage
 
 from .constants import MatchedRule
-from .models import PolicyVersion, RunMunicipality
+from .models import PolicyVersion, RunMunicipality, SelectionRun
 
 PERCENT = {"max_digits": 5, "decimal_places": 2}
 PRODUCT = DecimalField(max_digits=20, decimal_places=4)
@@ -147,16 +147,18 @@ def _run_weekday() -> int:
 
 
 def next_dispatch_date(today: dt.date | None = None) -> dt.date:
-    """The next weekly run: today when today is run day and today's run has not happened yet,
-    otherwise the first run day after today."""
-    from .models import SelectionRun
-
+    """The next weekly run: the first run day (Wednesday) on or after today whose ISO week has no
+    run yet. So on a Wednesday it is today until today's run exists; and after a run by hand
+    earlier in the week (``elip_run --date``) it is next week's Wednesday, because a week has at
+    most one run."""
     today = today or timezone.localdate()
-    weekday = _run_weekday()
-    if today.weekday() == weekday and not SelectionRun.objects.filter(run_date=today).exists():
-        return today
-    days = (weekday - today.weekday()) % 7 or 7
-    return today + dt.timedelta(days=days)
+    candidate = today + dt.timedelta(days=(_run_weekday() - today.weekday()) % 7)
+    done_weeks = set(
+        SelectionRun.objects.filter(run_date__gte=candidate - dt.timedelta(days=6)).values_list("iso_year", "iso_week")
+    )
+    while tuple(candidate.isocalendar())[:2] in done_weeks:
+        candidate += dt.timedelta(days=7)
+    return candidate
 
 
 def dispatch_overview(municipality: Municipality, today: dt.date | None = None) -> dict:

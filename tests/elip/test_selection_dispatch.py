@@ -32,6 +32,12 @@ def test_on_a_wednesday_the_next_dispatch_is_today_until_the_run_happened():
     assert next_dispatch_date(WED) == dt.date(2023, 6, 21)
 
 
+def test_after_a_run_by_hand_earlier_in_the_week_the_next_dispatch_is_next_week():
+    SelectionRunFactory(run_date=dt.date(2023, 6, 12))  # Monday, same ISO week as WED
+    assert next_dispatch_date(dt.date(2023, 6, 13)) == dt.date(2023, 6, 21)
+    assert next_dispatch_date(dt.date(2023, 6, 8)) == dt.date(2023, 6, 21)  # that week already had its run
+
+
 def test_dispatch_overview_as_in_the_manual():
     gm = municipality("GM0014")
     dispatched(dt.date(2023, 2, 1), "GM0014", 40)  # older than 3 months
