@@ -59,7 +59,7 @@ class Command(BaseCommand):
                 kind = kinds[i % len(kinds)]
                 label = f"inburgeraar {person.public_id}"
                 if kind == "verlenging":
-                    new_end = add_months(person.term_end, rng.choice([3, 6, 12]))
+                    new_end = add_months(max(person.term_end, today), rng.choice([3, 6, 12]))
                     term_extension_add(
                         person=person,
                         kind=rng.choice(EXTENSION_KINDS),
