@@ -28,7 +28,8 @@ import pytest
 from django.conf import settings
 from django.shortcuts import resolve_url
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+from django.urls.resolvers import RegexPattern
 
 from pib.access import SESSION_KEY
 from pib.constants import Role
@@ -79,6 +80,8 @@ class Endpoint:
     name: str
     callback: object
     params: list = field(default_factory=list)  # [(name, converter, literal segment before it)]
+    url_name: str | None = None  # for re_path() patterns, built through reverse()
+    regex: bool = False
 
     @property
     def required_role(self):
@@ -89,10 +92,26 @@ class Endpoint:
         return ...
 
     def build(self, values: dict) -> str:
+        if self.regex:
+            return self._reverse(values)
+
         def substitute(match):
             return str(values[match.group("name")])
 
         return "/" + ROUTE_PARAM.sub(substitute, self.route)
+
+    def _reverse(self, values: dict) -> str:
+        """re_path(): reverse() checks the regex; a dummy that does not fit is swapped for another."""
+        assert self.url_name, f"unnamed re_path() pattern {self.route!r}: give it a name so the walk can build it"
+        attempts = [values] + [
+            {n: (dummy if str(v) in DUMMIES.values() else v) for n, v in values.items()} for dummy in DUMMIES.values()
+        ]
+        for attempt in attempts:
+            try:
+                return reverse(self.url_name, kwargs={n: str(v) for n, v in attempt.items()})
+            except NoReverseMatch:
+                continue
+        raise AssertionError(f"the walk cannot build {self.route!r} with {values}")
 
 
 def _is_static(callback) -> bool:
@@ -100,25 +119,44 @@ def _is_static(callback) -> bool:
     return module.startswith(("django.views.static", "django.contrib.staticfiles"))
 
 
-def walk_patterns(resolver=None, prefix="", namespace=""):
+def _level_params(pattern, prefix):
+    """Path kwargs of one level: [(name, converter, literal segment before it)]."""
+    text = str(pattern)
+    if isinstance(pattern, RegexPattern):
+        literal = re.sub(r"\(\?P<[^>]+>[^)]*\)", "", text).strip("^$/")
+        before = literal.split("/")[-1] if literal else ""
+        return [(group, "str", before) for group in pattern.regex.groupindex]
+    params = []
+    for match in ROUTE_PARAM.finditer(text):
+        before = (prefix + text[: match.start()]).rstrip("/").split("/")[-1]
+        params.append((match.group("name"), match.group("conv") or "str", before))
+    return params
+
+
+def walk_patterns(resolver=None, prefix="", namespace="", params=(), regex=False):
+    """Every leaf pattern below ``resolver``, with its full route, namespaced name and path kwargs."""
     resolver = resolver or get_resolver()
     for pattern in resolver.url_patterns:
         route = prefix + str(pattern.pattern)
+        is_regex = regex or isinstance(pattern.pattern, RegexPattern)
+        all_params = (*params, *_level_params(pattern.pattern, prefix))
         if isinstance(pattern, URLResolver):
             if pattern.app_name == "admin" or pattern.namespace == "admin":
                 continue  # Django admin's own patterns (DUO staff; covered by admin tests)
             ns = ":".join(p for p in (namespace, pattern.namespace) if p)
-            yield from walk_patterns(pattern, route, ns)
+            yield from walk_patterns(pattern, route, ns, all_params, is_regex)
         elif isinstance(pattern, URLPattern):
             if _is_static(pattern.callback):
                 continue
-            name = ":".join(p for p in (namespace, pattern.name) if p) or route
-            assert not route.startswith("^"), f"regex URL pattern {route!r}: the walk supports path() routes"
-            params = []
-            for match in ROUTE_PARAM.finditer(route):
-                before = route[: match.start()].rstrip("/").split("/")[-1]
-                params.append((match.group("name"), match.group("conv") or "str", before))
-            yield Endpoint(route=route, name=name, callback=pattern.callback, params=params)
+            url_name = ":".join(p for p in (namespace, pattern.name) if p) if pattern.name else None
+            yield Endpoint(
+                route=route,
+                name=url_name or route,
+                callback=pattern.callback,
+                params=list(all_params),
+                url_name=url_name,
+                regex=is_regex,
+            )
 
 
 ENDPOINTS = list(walk_patterns())
@@ -371,6 +409,45 @@ def test_duo_admin_without_portal_roles_gets_no_portal_data(worlds):
     walk = Walk(worlds)
     _walk_as(walk, make_client(admin), roles=set(), chosen=None)
     walk.assert_clean()
+
+
+def test_kwarg_kinds_are_derived_from_names_and_routes():
+    assert kind_of("public_id", "uuid", "personen") == "public_id"
+    assert kind_of("pk", "int", "contracten") == "contract"
+    assert kind_of("pk", "int", "facturen") == "invoice"
+    assert kind_of("signal_id", "int", "") == "signal"
+    assert kind_of("pk", "int", "signalen") == "signal"
+    assert kind_of("component", "str", "examens") == "component"
+    assert kind_of("search_id", "str", "resultaten") is None
+
+
+def test_re_path_patterns_are_walked_too():
+    from django.urls import include, path, re_path
+
+    def view(request, **kwargs):
+        return None
+
+    urlconf = type(
+        "Urls",
+        (),
+        {
+            "urlpatterns": [
+                path("a/", include(([re_path(r"^b/(?P<nummer>[0-9]+)/$", view, name="b")], "x"))),
+            ]
+        },
+    )
+    endpoints = list(walk_patterns(get_resolver(urlconf)))
+    assert [(e.name, e.regex, [p[0] for p in e.params]) for e in endpoints] == [("x:b", True, ["nummer"])]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("django.conf.settings.ROOT_URLCONF", urlconf, raising=False)
+        from django.urls import clear_url_caches
+
+        clear_url_caches()
+        try:
+            assert endpoints[0].build({"nummer": "onbekend"}) == "/a/b/987654/"
+        finally:
+            mp.undo()
+            clear_url_caches()
 
 
 def test_unknown_kwargs_get_dummies():
