@@ -157,6 +157,11 @@ def test_search_clear_link_goes_to_empty_form(client_a):
     assert re.search(r'<a href="/elip/personen/">maak veld leeg</a>', html)
 
 
+def test_search_count_of_one_is_singular(client_a):
+    elip_person(GRONINGEN)
+    assert "Er is 1 inburgeringsplichtige die voldoet aan ELIP." in text(client_a.get(reverse("elip:persons_search")))
+
+
 def test_search_without_elip_persons_has_no_list_link(client_a):
     page = text(client_a.get(reverse("elip:persons_search")))
     assert "Er zijn 0 inburgeringsplichtigen die voldoen aan ELIP." in page
