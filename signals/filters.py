@@ -9,8 +9,6 @@ from .forms import BsnField, SignalSearchBaseForm, SplitDateField
 OPEN = "open"
 STATUS_CHOICES = [(OPEN, "Nog niet afgehandeld (Nieuw of In behandeling)"), *SignalStatus.choices]
 CODE_CHOICES = [(code.value, f"{code.value} – {code.label}") for code in SignalCode]
-# The form's field names: what is kept server-side for a search id.
-FIELD_NAMES = ("bsn", "date_from", "date_to", "code", "status")
 
 
 class BsnFilter(django_filters.CharFilter):

@@ -14,7 +14,7 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
@@ -26,8 +26,9 @@ from pib.readlog import log_read
 from .constants import SignalStatus
 from .export import csv_chunks
 from .filters import OPEN, SignalFilter
+from .models import PersonContact
 from .selectors import open_signals_count, signals_for_list
-from .services import signal_status_change
+from .services import person_contact_assign, signal_status_change
 from .tables import SignalTable, person_detail_url
 from .workflow import SignalTransitionError
 
@@ -152,8 +153,11 @@ def results(request, search_id):
     table = SignalTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": 20}).configure(table)
     page_signals = list(table.page.object_list.data) if table.page else []
+    back = request.get_full_path()
     for signal in page_signals:
         signal.detail_url = person_detail_url(signal.person.public_id)
+        contact_url = reverse("signals:contact_person", kwargs={"public_id": signal.person.public_id})
+        signal.contact_url = f"{contact_url}?{urlencode({'terug': back})}"
     log_read(request, screen="Selecteren signalen", persons=[s.person for s in page_signals], role=ROLE)
     sort = ",".join(table.order_by or ())
     return render(
@@ -286,3 +290,62 @@ def download_search(request, search_id):
         raise Http404
     queryset = filterset.qs.order_by("-placed_on", "-pk")
     return _csv_response(request, queryset, _filename(request, "selectie-"), "Download selectie signalen")
+
+
+# --- contact person -------------------------------------------------------------------------
+
+
+def _contact_candidates(municipality):
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(authorisations__municipality=municipality, is_active=True)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+@role_required(ROLE)
+@require_http_methods(["GET", "POST"])
+def contact_person(request, public_id):
+    """Contactpersoon: the municipality assigns one of its own users to a person it has signals of."""
+    municipality = request.municipality
+    signal = signals_for_list(municipality).filter(person__public_id=public_id).first()
+    if signal is None:
+        raise Http404
+    person = signal.person
+    back = request.POST.get("terug") or request.GET.get("terug") or reverse("signals:search")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) or not back.startswith(
+        "/signalen/"
+    ):
+        back = reverse("signals:search")
+    candidates = list(_contact_candidates(municipality))
+    error = ""
+    if request.method == "POST":
+        raw = request.POST.get("medewerker", "")
+        chosen = next((u for u in candidates if str(u.pk) == raw), None)
+        if raw == "":
+            person_contact_assign(municipality=municipality, person=person, user=None)
+            messages.success(request, "De contactpersoon is verwijderd.")
+            return redirect(back)
+        if chosen is None:
+            error = "Kies een medewerker van uw gemeente."
+        else:
+            person_contact_assign(municipality=municipality, person=person, user=chosen)
+            messages.success(request, f"{chosen.get_full_name() or chosen.username} is nu de contactpersoon.")
+            return redirect(back)
+    current = PersonContact.objects.filter(municipality=municipality, person=person).values_list("user_id", flat=True)
+    log_read(request, screen="Contactpersoon signalen", persons=[person], role=ROLE)
+    return render(
+        request,
+        "signals/contact_person.html",
+        {
+            "person": person,
+            "candidates": candidates,
+            "current_id": next(iter(current), None),
+            "back": back,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
