@@ -21,6 +21,9 @@ def signal_emit(*, person: Person, municipality: Municipality, code: SignalCode,
     return Signal.objects.create(person=person, municipality=municipality, code=code, placed_on=on_date)
 
 
+MAX_ID = 2**63 - 1  # BigAutoField
+
+
 @dataclass(frozen=True)
 class StatusChangeResult:
     changed: int
@@ -34,9 +37,12 @@ def _ids(signals_qs_or_ids) -> list[int]:
     for value in signals_qs_or_ids:
         pk = value.pk if isinstance(value, Signal) else value
         try:
-            ids.append(int(pk))
+            pk = int(pk)
         except (TypeError, ValueError):
-            raise SignalNotFoundError("Een of meer gekozen signalen bestaan niet. Er is niets gewijzigd.") from None
+            pk = 0
+        if not 0 < pk <= MAX_ID:
+            raise SignalNotFoundError("Een of meer gekozen signalen bestaan niet. Er is niets gewijzigd.")
+        ids.append(pk)
     return ids
 
 

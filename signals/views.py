@@ -28,7 +28,7 @@ from .export import csv_chunks
 from .filters import OPEN, SignalFilter
 from .models import PersonContact
 from .selectors import open_signals_count, signals_for_list
-from .services import person_contact_assign, signal_status_change
+from .services import MAX_ID, person_contact_assign, signal_status_change
 from .tables import SignalTable, person_detail_url
 from .workflow import SignalTransitionError
 
@@ -237,7 +237,7 @@ def _print(request, ids, back):
     if not ids:
         messages.error(request, "Selecteer ten minste één signaal om te printen.")
         return redirect(back)
-    if not all(str(i).isdigit() for i in ids):
+    if not all(str(i).isdigit() and 0 < int(i) <= MAX_ID for i in ids):
         raise Http404
     wanted = {int(i) for i in ids}
     signals = list(signals_for_list(request.municipality).filter(pk__in=wanted))

@@ -344,6 +344,8 @@ def test_nothing_selected_is_a_dutch_message(client_signals, own_person):
 def test_garbage_ids_never_500(client_signals, ids):
     response = client_signals.post("/signalen/resultaten/alle/", {"actie": "afgehandeld", "signaal": ids})
     assert response.status_code == 302
+    response = client_signals.post("/signalen/resultaten/alle/", {"actie": "printen", "signaal": ids})
+    assert response.status_code == 404
 
 
 # --- no leak to another municipality ----------------------------------------------------------
