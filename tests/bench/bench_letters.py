@@ -49,6 +49,18 @@ def rss_mib(pid: int | str = "self") -> float:
     return 0.0
 
 
+def cpu_seconds(pids) -> float:
+    """user + system CPU time of processes (robust against other load on a shared machine)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def children(pid: int) -> list[int]:
     out = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -82,8 +94,13 @@ def prepare(n: int):
     cleanup()
     persons = list(Person.objects.filter(elip_letter__isnull=True).order_by("pk").values_list("pk", flat=True)[:n])
     if len(persons) < n:
-        from tests.letters.helpers import model_person
+        from django.db.models import Max
 
+        from tests.letters.helpers import model_person
+        from tests.pib.factories import PersonFactory
+
+        # Factory sequences restart per process: start far beyond existing rows (BSN is unique).
+        PersonFactory.reset_sequence(50_000_000 + (Person.objects.aggregate(m=Max("pk"))["m"] or 0))
         print(f"creating {n - len(persons)} persons with the test factories...", flush=True)
         for _ in range(n - len(persons)):
             persons.append(model_person(term_end=dt.date(2099, 6, 1)).pk)
@@ -157,7 +174,7 @@ def plain(run, letter_ids, contacts) -> float:
     out = Path(MEDIA) / "plain"
     out.mkdir(parents=True, exist_ok=True)
     person_of = dict(Letter.objects.filter(pk__in=letter_ids).values_list("pk", "person_id"))
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for letter_id in letter_ids:
         letter = Letter.objects.get(pk=letter_id)
         snapshot = build_snapshots([person_of[letter_id]], on_date=run.run_date, municipality_contacts=contacts)
@@ -166,7 +183,7 @@ def plain(run, letter_ids, contacts) -> float:
         ).replace("</head>", '<link rel="stylesheet" href="letter.css"></head>')
         pdf = HTML(string=html, base_url=BASE_URL).write_pdf()
         (out / f"{letter_id}.pdf").write_bytes(pdf)
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, time.process_time() - c0
 
 
 # --- (b)/(c) our way --------------------------------------------------------------------------
@@ -176,7 +193,7 @@ def batches(ids, size):
     return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
-def ours_celery(run, letter_ids, concurrency: int, batch: int) -> tuple[float, list[float]]:
+def ours_celery(run, letter_ids, concurrency: int, batch: int) -> tuple[float, float, list[float]]:
     from letters.tasks import render_letter_batch
     from pib.celery import app
 
@@ -215,14 +232,15 @@ def ours_celery(run, letter_ids, concurrency: int, batch: int) -> tuple[float, l
                 raise RuntimeError(
                     "Celery worker did not start: " + (worker.stderr.read(2000).decode() if worker.poll() else "")
                 )
-        t0 = time.perf_counter()
+        procs = [worker.pid, *children(worker.pid)]
+        t0, c0 = time.perf_counter(), cpu_seconds(procs)
         for ids in batches(letter_ids, batch):
             render_letter_batch.delay(ids)
         while not all_done(run, len(letter_ids)):
             time.sleep(0.05)
-        elapsed = time.perf_counter() - t0
+        elapsed, cpu = time.perf_counter() - t0, cpu_seconds(procs) - c0
         rss = [rss_mib(pid) for pid in children(worker.pid)]
-        return elapsed, rss
+        return elapsed, cpu, rss
     finally:
         worker.send_signal(signal.SIGTERM)
         try:
@@ -243,9 +261,11 @@ def _process_worker(ids_batches):
         bundles_build(run=run)
 
 
-def ours_process(run, letter_ids, processes: int, batch: int) -> tuple[float, list[float]]:
+def ours_process(run, letter_ids, processes: int, batch: int) -> tuple[float, float, list[float]]:
     ctx = multiprocessing.get_context("spawn")  # fresh processes: each parses stylesheet and fonts itself
     parts = batches(letter_ids, batch)
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_before = usage.ru_utime + usage.ru_stime
     t0 = time.perf_counter()
     procs = [ctx.Process(target=_process_worker, args=(parts[i::processes],)) for i in range(processes)]
     for p in procs:
@@ -254,7 +274,8 @@ def ours_process(run, letter_ids, processes: int, batch: int) -> tuple[float, li
         p.join()
     while not all_done(run, len(letter_ids)):
         time.sleep(0.05)
-    return time.perf_counter() - t0, []
+    cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.perf_counter() - t0, cpu.ru_utime + cpu.ru_stime - cpu_before, []
 
 
 # --- memory -----------------------------------------------------------------------------------
@@ -330,19 +351,19 @@ def main():
     rows = []
     try:
         print(f"{n} letters, batches of {args.batch}, mode {mode}, MEDIA_ROOT {MEDIA}", flush=True)
-        t_a = plain(run, letter_ids, contacts)
-        rows.append(("(a) plain: own queries + template + HTML().write_pdf(), 1 process", t_a, []))
+        t_a, cpu_a = plain(run, letter_ids, contacts)
+        rows.append(("(a) plain: own queries + template + HTML().write_pdf(), 1 process", t_a, cpu_a, []))
         print(f"(a) done: {n / t_a:.2f} letters/s", flush=True)
         connections.close_all()
         for k in (1, 2):
             reset(run)
             if mode == "celery":
-                t, rss = ours_celery(run, letter_ids, k, args.batch)
+                t, cpu, rss = ours_celery(run, letter_ids, k, args.batch)
                 label = f"({'b' if k == 1 else 'c'}) ours: Celery worker on Redis, {k} process{'es' if k > 1 else ''}"
             else:
-                t, rss = ours_process(run, letter_ids, k, args.batch)
+                t, cpu, rss = ours_process(run, letter_ids, k, args.batch)
                 label = f"({'b' if k == 1 else 'c'}) ours: {k} OS process{'es' if k > 1 else ''}"
-            rows.append((label, t, rss))
+            rows.append((label, t, cpu, rss))
             print(f"{label}: {n / t:.2f} letters/s", flush=True)
 
         bundle = in_child(_bundle_child, args.bundle_letters)
@@ -354,12 +375,14 @@ def main():
 
     t_a, t_b, t_c = rows[0][1], rows[1][1], rows[2][1]
     print()
-    print(f"{'measurement':<72} {'seconds':>8} {'letters/s':>10} {'ms/letter':>10}")
-    print("-" * 104)
-    for label, t, worker_rss in rows:
+    print(f"{'measurement':<72} {'seconds':>8} {'letters/s':>10} {'ms/letter':>10} {'CPU ms/letter':>14}")
+    print("-" * 118)
+    for label, t, cpu, worker_rss in rows:
         extra = f"   worker RSS {', '.join(f'{r:.0f}' for r in worker_rss)} MiB" if worker_rss else ""
-        print(f"{label:<72} {t:>8.2f} {n / t:>10.2f} {1000 * t / n:>10.1f}{extra}")
-    print("-" * 104)
+        print(f"{label:<72} {t:>8.2f} {n / t:>10.2f} {1000 * t / n:>10.1f} {1000 * cpu / n:>14.1f}{extra}")
+    print("-" * 118)
+    load = os.getloadavg()
+    print(f"load average during/after the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs")
     print(f"(c)/(a) = {t_a / t_c:.2f}x (target >= 2.0)    (c)/(b) = {t_b / t_c:.2f}x (target >= 1.7)")
     before, peak, pages, size = bundle
     print(

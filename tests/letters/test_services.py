@@ -2,9 +2,11 @@
 
 import hashlib
 import io
+from pathlib import Path
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.core.files.storage import default_storage
 from pypdf import PdfReader
 
@@ -151,3 +153,24 @@ def test_bundle_is_rebuilt_when_a_resumed_run_added_letters():
 @pytest.mark.django_db
 def test_letters_render_ignores_unknown_ids():
     assert letters_render(letter_ids=[987654]) == []
+
+
+@pytest.mark.django_db
+def test_a_concurrent_duplicate_render_keeps_the_first_file_and_drops_its_own():
+    """Two workers on the same letter (a redelivered batch while the first still ran): the loser of
+    the conditional UPDATE deletes its file; the winner's PDF and sha256 stay."""
+    letter = make_letters([model_person()])[0]
+    real = services.letter_pdf_bytes
+
+    def winner_first(obj):
+        data = real(obj)
+        Letter.objects.filter(pk=obj.pk).update(
+            render_status=RenderStatus.RENDERED, pdf="letters/winner.pdf", pdf_sha256="w" * 64
+        )
+        return data
+
+    with mock.patch.object(services, "letter_pdf_bytes", side_effect=winner_first):
+        assert letters_render(letter_ids=[letter.pk]) == []
+    letter.refresh_from_db()
+    assert letter.pdf.name == "letters/winner.pdf" and letter.pdf_sha256 == "w" * 64
+    assert not list(Path(settings.MEDIA_ROOT).rglob(f"elip-brief-{letter.pk}*.pdf"))
