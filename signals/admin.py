@@ -19,12 +19,19 @@ class SignalStatusChangeInline(admin.TabularInline):
 
 @admin.register(Signal)
 class SignalAdmin(admin.ModelAdmin):
+    """Read-only: signals are created by their cause (services) and change status only through
+    ``signal_status_change`` (the municipality's screen), so the history stays complete."""
+
     list_display = ["code", "municipality", "person", "placed_on", "status"]
     list_filter = ["code", "status"]
     search_fields = ["municipality__name", "=person__bsn"]
     raw_id_fields = ["person"]
     list_select_related = ["municipality", "person"]
     inlines = [SignalStatusChangeInline]
+    readonly_fields = ["municipality", "person", "code", "placed_on", "created_at", "status", "status_changed_at"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 class PersonContactForm(forms.ModelForm):

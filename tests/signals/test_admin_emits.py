@@ -156,3 +156,13 @@ def test_admin_edit_without_relevant_change_emits_nothing(admin_client):
     person = elip_person()
     save(admin_client, person, first_names="Anders")
     assert codes() == []
+
+
+def test_signal_admin_is_read_only(admin_client):
+    person = elip_person()
+    signal = Signal.objects.create(
+        person=person, municipality=person.municipality, code="SS400", placed_on=dt.date.today()
+    )
+    assert admin_client.get("/beheer/signals/signal/add/").status_code == 403
+    page = admin_client.get(f"/beheer/signals/signal/{signal.pk}/change/").content.decode()
+    assert 'name="status"' not in page

@@ -36,3 +36,21 @@ def test_demo_events_emit_through_services_print_no_bsn_and_run_once():
 def test_demo_events_without_elip_persons_does_nothing():
     assert "Geen ELIP-personen" in run()
     assert not Signal.objects.exists()
+
+
+def test_demo_events_are_deterministic_for_a_seed():
+    from django.db import transaction
+
+    for _ in range(6):
+        elip_person("GM0363")
+        elip_person("GM0599")
+    outputs = []
+    for _ in range(2):
+        with transaction.atomic():
+            outputs.append(run("--seed", "11", "--events", "5"))
+            transaction.set_rollback(True)
+    assert outputs[0] == outputs[1]
+    with transaction.atomic():
+        other = run("--seed", "12", "--events", "5")
+        transaction.set_rollback(True)
+    assert other != outputs[0]

@@ -137,6 +137,13 @@ def test_search_by_bsn_redirects_to_results_without_bsn_in_url(client_signals, o
         assert own_person.bsn not in link
 
 
+def test_search_criteria_in_a_query_string_are_ignored(client_signals, own_person):
+    SignalFactory(person=own_person)
+    page = html(client_signals.get(f"{SEARCH}?bsn={own_person.bsn}&code=SS400"))
+    assert own_person.bsn not in page  # no search, no person shown
+    assert "Er zijn geen zoekresultaten" not in page
+
+
 def test_search_filters_by_date_code_and_status(client_signals, own_person):
     hit = SignalFactory(person=own_person, placed_on=dt.date(2023, 6, 14), code="SS401", status="in_behandeling")
     SignalFactory(person=own_person, placed_on=dt.date(2023, 6, 20), code="SS401", status="in_behandeling")
