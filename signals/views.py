@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
@@ -81,6 +82,7 @@ def _has_bsn(data) -> bool:
 # --- screens ------------------------------------------------------------------------------
 
 
+@never_cache
 @role_required(ROLE)
 @require_http_methods(["GET", "POST"])
 def search(request):
@@ -136,6 +138,7 @@ def _headers(table, search_id) -> list[dict]:
     return headers
 
 
+@never_cache
 @role_required(ROLE)
 @require_http_methods(["GET", "POST"])
 def results(request, search_id):
@@ -306,6 +309,7 @@ def _contact_candidates(municipality):
     )
 
 
+@never_cache
 @role_required(ROLE)
 @require_http_methods(["GET", "POST"])
 def contact_person(request, public_id):

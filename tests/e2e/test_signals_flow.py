@@ -68,6 +68,14 @@ def test_search_select_bulk_in_behandeling_and_csv(browser_page, login):
     assert set(Signal.objects.filter(person=person).values_list("status", flat=True)) == {"in_behandeling"}
     screenshot(page, "signals-02-in-behandeling")
 
+    # Printen: a print-friendly page of the ticked signals.
+    page.check(".js-signal-select >> nth=1")
+    page.click("button[value=printen]")
+    assert page.locator("h1").inner_text() == "Signalen ELIP – Amsterdam"
+    assert page.locator("tbody tr").count() == 1
+    check_a11y(page)
+    screenshot(page, "signals-02b-printen")
+
     # Sorting cycles and paging on the full list.
     page.goto("/signalen/resultaten/alle/")
     assert "Er zijn 25 signalen gevonden." in page.inner_text("main")

@@ -407,3 +407,13 @@ def test_print_page_shows_selection_and_is_logged(client_signals, own_person):
     assert "signals/print.css" in page
     assert ReadLogEntry.objects.filter(screen="Printen signalen", person=own_person).count() == 1
     assert Signal.objects.get(pk=other.pk).status == "nieuw"
+
+
+def test_person_data_pages_are_not_cached(client_signals, own_person):
+    signal = SignalFactory(person=own_person)
+    for response in [
+        client_signals.get("/signalen/resultaten/alle/"),
+        client_signals.post("/signalen/resultaten/alle/", {"actie": "printen", "signaal": [signal.pk]}),
+        client_signals.get("/signalen/download/"),
+    ]:
+        assert "no-store" in response["Cache-Control"]
