@@ -14,9 +14,12 @@ def bsn_hash(bsn: str) -> str:
     return hashlib.sha256(f"{settings.SECRET_KEY}:{normalize_bsn(bsn)}".encode()).hexdigest()
 
 
-def log_read(request, *, screen: str, persons=(), role: str = "", result=ReadLogEntry.Result.SHOWN) -> None:
+def log_read(
+    request, *, screen: str, persons=(), role: str = "", result=ReadLogEntry.Result.SHOWN, bsn: str = ""
+) -> None:
     """One row per person shown (one INSERT for all); one row without person when none is shown
-    (a search with no result, a denied request)."""
+    (a search with no result, a denied request) — with ``bsn`` the searched number is kept as a
+    keyed hash, so DUO can still find who looked for it."""
     base = {
         "user": request.user,
         "municipality": getattr(request, "municipality", None),
@@ -25,4 +28,4 @@ def log_read(request, *, screen: str, persons=(), role: str = "", result=ReadLog
         "result": result,
     }
     rows = [ReadLogEntry(person=p, bsn_hash=bsn_hash(p.bsn), **base) for p in persons]
-    ReadLogEntry.objects.bulk_create(rows or [ReadLogEntry(**base)])
+    ReadLogEntry.objects.bulk_create(rows or [ReadLogEntry(bsn_hash=bsn_hash(bsn) if bsn else "", **base)])

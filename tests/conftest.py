@@ -1,3 +1,5 @@
+import importlib
+
 import pytest
 
 
@@ -6,11 +8,28 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
+def load_reference_data():
+    """The rows data migrations load (342 municipalities, the ELIP policy versions), if missing."""
+    from django.apps import apps
+
+    from pib.models import Municipality
+
+    if Municipality.objects.exists():
+        return
+    for module in ("pib.migrations.0002_load_municipalities", "elip.migrations.0002_policy_versions"):
+        importlib.import_module(module).load(apps, None)
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Transactional tests (browser, worker integration) flush the database after they run, which
+    also removes what the data migrations loaded; this puts it back before each such test."""
+    load_reference_data()
+
+
 def pytest_collection_modifyitems(items):
-    """Transactional tests (browser, worker integration) flush the database afterwards, which also
-    removes the reference data loaded by migrations (the 342 municipalities, policy versions).
-    Serialized rollback restores it before each such test, whatever ran before."""
     for item in items:
         marker = item.get_closest_marker("django_db")
-        if marker and marker.kwargs.get("transaction") and "serialized_rollback" not in marker.kwargs:
-            item.add_marker(pytest.mark.django_db(*marker.args, **marker.kwargs, serialized_rollback=True))
+        transactional = marker and (marker.kwargs.get("transaction") or marker.kwargs.get("serialized_rollback"))
+        if transactional or "live_server" in getattr(item, "fixturenames", ()):
+            item.fixturenames.insert(0, "reference_data")

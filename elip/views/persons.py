@@ -85,7 +85,13 @@ def search(request):
             person = persons.filter(bsn=form.cleaned_data["bsn"]).only("public_id").first()
             if person is not None:
                 return redirect("elip:person_detail", public_id=person.public_id)
-            log_read(request, screen=SCREEN_SEARCH, role=ROLE, result=ReadLogEntry.Result.NOT_FOUND)
+            log_read(
+                request,
+                screen=SCREEN_SEARCH,
+                role=ROLE,
+                result=ReadLogEntry.Result.NOT_FOUND,
+                bsn=form.cleaned_data["bsn"],
+            )
             form.add_error("bsn", NOT_FOUND_MESSAGE)
     else:
         form = BsnSearchForm()

@@ -145,12 +145,13 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
-        """``roles={"GM0363": [Role.ELIP_PERSONS, ...]}``"""
-        if create and extracted:
-            for code, roles in extracted.items():
-                for role in roles:
-                    Authorisation.objects.create(user=self, municipality=municipality(code), role=role)
-            self.save()
+        """``roles={"GM0363": [Role.ELIP_PERSONS, ...]}``; also saves the password set above."""
+        if not create:
+            return
+        for code, roles in (extracted or {}).items():
+            for role in roles:
+                Authorisation.objects.create(user=self, municipality=municipality(code), role=role)
+        self.save()
 
 
 ALL_ELIP_ROLES = [Role.ELIP_PERSONS, Role.ELIP_LETTER, Role.ELIP_SIGNALS]
