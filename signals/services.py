@@ -149,7 +149,15 @@ def signal_retention_apply(*, today: dt.date | None = None) -> RetentionResult:
     return RetentionResult(done_deleted=done_deleted, new_deleted=new_deleted)
 
 
+DELETE_BATCH = 5000
+
+
 def _delete_signals(qs: QuerySet) -> int:
-    """Delete the signals and (cascade) their status history; returns the number of signals."""
-    _, per_model = qs.delete()
-    return per_model.get(Signal._meta.label, 0)
+    """Delete the signals and their status history in batches of ids (memory bounded however
+    many rows match); returns the number of signals deleted."""
+    deleted = 0
+    while ids := list(qs.order_by("pk").values_list("pk", flat=True)[:DELETE_BATCH]):
+        SignalStatusChange.objects.filter(signal_id__in=ids).delete()
+        _, per_model = Signal.objects.filter(pk__in=ids).delete()
+        deleted += per_model.get(Signal._meta.label, 0)
+    return deleted

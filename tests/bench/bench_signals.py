@@ -14,7 +14,8 @@ template, read log):
 - "Selecteren signalen" of the largest municipality sorted by date: ascending page 1, descending
   at random pages, the "Toon deze signalen" preset (not Afgehandeld), p50/p95 over N requests;
 - "Download alle signalen" (100,000 rows): time, and peak memory growth (tracemalloc peak of the
-  download, and the process RSS growth).
+  download, and the process RSS growth);
+- the retention run on the first day of the quarter over the whole table (rolled back).
 """
 
 import argparse
@@ -267,6 +268,20 @@ def main():
         f"RSS +{(rss_peak - rss_before) / 1024:.1f} MB (target ≤ 50 MB)"
     )
     assert size == size2
+
+    # Retention: the first daily run after the load on the first day of a quarter, rolled back.
+    from signals.services import signal_retention_apply
+
+    first_of_quarter = dt.date(dt.date.today().year, 3 * ((dt.date.today().month - 1) // 3) + 1, 1)
+    with transaction.atomic():
+        started = time.perf_counter()
+        result = signal_retention_apply(today=first_of_quarter)
+        seconds = time.perf_counter() - started
+        transaction.set_rollback(True)
+    print(
+        f"Retention on {first_of_quarter:%d-%m-%Y}: {result.done_deleted:,} Afgehandeld + "
+        f"{result.new_deleted:,} Nieuw deleted in {seconds:.1f} s (rolled back)"
+    )
 
 
 if __name__ == "__main__":

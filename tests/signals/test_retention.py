@@ -97,3 +97,15 @@ def test_task_runs_the_service():
 
 def test_retention_task_is_in_the_beat_schedule(settings):
     assert any(e["task"] == "signals.tasks.apply_retention" for e in settings.CELERY_BEAT_SCHEDULE.values())
+
+
+def test_retention_deletes_in_batches_with_history(monkeypatch, user):
+    from signals.services import signal_status_change
+
+    monkeypatch.setattr("signals.services.DELETE_BATCH", 2)
+    signals = SignalFactory.create_batch(5, placed_on=dt.date(2024, 1, 1))
+    signal_status_change(signals_qs_or_ids=signals[:2], to_status=SignalStatus.IN_PROGRESS, user=user,
+                         municipality=signals[0].municipality)  # fmt: skip
+    result = signal_retention_apply(today=S)
+    assert result.new_deleted == 3
+    assert Signal.objects.count() == 2
