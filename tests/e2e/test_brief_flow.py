@@ -14,9 +14,9 @@ from tests.e2e.axe import assert_no_axe_violations
 from tests.e2e.conftest import screenshot
 from tests.pib.factories import UserFactory, municipality
 
-# serialized_rollback: a transactional test flushes the database afterwards, taking the 342 municipalities
-# loaded by migration with it; this restores them for every test.
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# Transactional: the live server reads committed data. tests/conftest.py reloads the reference data
+# (municipalities, policy versions) that the flush after each such test removes.
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def step(page, name):

@@ -274,7 +274,7 @@ def test_the_database_refuses_a_second_run_in_the_same_iso_week():
         SelectionRun.objects.create(run_date=RUN, iso_year=2099, iso_week=1, policy=run.policy)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_processes_running_the_same_run_at_once_make_every_letter_once(settings, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("row locks (SELECT … FOR UPDATE) need PostgreSQL")
