@@ -34,6 +34,8 @@ demo: setup
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py seed_demo --persons $(DEMO_PERSONS) --seed $(DEMO_SEED) --if-empty
 	$(PY) manage.py elip_run
+	$(PY) manage.py demo_events
+	@echo "Portal: http://127.0.0.1:$(PORT)/  (DUO-beheer: http://127.0.0.1:$(PORT)/beheer/)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT) --insecure
 
 lint: venv
