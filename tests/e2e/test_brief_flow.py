@@ -173,7 +173,7 @@ def test_start_screen_with_every_role_and_without_any_role(browser_page, login):
     step(page, "14-start-alle-rollen")
     page.click("text=Uitloggen")
     page.wait_for_load_state()
-    UserFactory(username="niemand").save()  # the factory saves the password only with roles
+    UserFactory(username="niemand")
     login(page, "niemand")
     assert "U hebt nog geen accountrol voor een gemeente." in page.content()
     step(page, "15-start-zonder-rol")

@@ -39,7 +39,6 @@ def page_text(response) -> str:
 
 def logged_in(username, roles):
     user = UserFactory(username=username, roles=roles)
-    user.save()  # UserFactory saves the password only when it adds roles
     client = Client()
     client.force_login(user)
     return client
