@@ -394,3 +394,23 @@ def test_preview_renders_a_real_pdf_with_the_municipalitys_phone_number(client_,
     extracted = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Groningen" in extracted
     assert re.sub(r"\D", "", "0611112222") in re.sub(r"\D", "", extracted)
+
+
+def test_overview_query_count_does_not_grow_with_the_number_of_dispatches(
+    client_, user, groningen, django_assert_max_num_queries
+):
+    enrolment_enrol(municipality=groningen, user=user, data=FORM)
+    _runs(groningen)
+    with django_assert_max_num_queries(14) as few:
+        client_.get(reverse("elip:brief"))
+    policy = PolicyVersion.objects.order_by("-valid_from").first()
+    today = timezone.localdate()
+    for days_ago in range(30, 80, 7):  # eight more runs within the last 3 months
+        day = today - dt.timedelta(days=days_ago)
+        run = SelectionRun.objects.create(
+            run_date=day, iso_year=day.isocalendar()[0], iso_week=day.isocalendar()[1], policy=policy
+        )
+        RunMunicipality.objects.create(run=run, municipality=groningen, letters_count=1)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = text(client_.get(reverse("elip:brief")))
+    assert "Vorige verzendingen (10 in de afgelopen 3 maanden)" in page

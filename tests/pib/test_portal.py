@@ -276,3 +276,13 @@ def test_an_oversized_post_is_a_dutch_400(settings):
     response = client.post(reverse("elip:brief_enrol"), {"contact_name": "x" * 5000})
     assert response.status_code == 400
     assert "Ongeldig verzoek" in page_text(response)
+
+
+@pytest.mark.django_db
+def test_a_duo_admin_without_municipal_roles_is_pointed_to_the_admin():
+    admin = UserFactory(username="duo", is_staff=True)
+    client = Client()
+    client.force_login(admin)
+    page = page_text(client.get(reverse("start")))
+    assert "U bent beheerder bij DUO." in page
+    assert f'href="{reverse("admin:index")}"' in page
