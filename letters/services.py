@@ -105,7 +105,7 @@ def merge_pdfs(files) -> tuple[bytes, int]:
     return out.getvalue(), len(writer.pages)
 
 
-def _build_bundle(run, municipality_id: int, expected_count: int) -> None:
+def _build_bundle(run, municipality_id: int) -> None:
     if not LetterBundle.objects.filter(run=run, municipality_id=municipality_id).exists():
         _create_bundle_row(run, municipality_id)
     with transaction.atomic():
@@ -115,8 +115,9 @@ def _build_bundle(run, municipality_id: int, expected_count: int) -> None:
             .order_by("pk")
             .values_list("pdf", flat=True)
         )
-        if len(letters) != expected_count or (bundle.pdf and bundle.letters_count == len(letters)):
-            return  # changed meanwhile, or another worker finished it while we waited for the lock
+        total = Letter.objects.filter(run=run, municipality_id=municipality_id).count()
+        if len(letters) != total or (bundle.pdf and bundle.letters_count == total):
+            return  # a letter is not rendered (yet), or another worker finished it while we waited for the lock
         handles = [default_storage.open(name, "rb") for name in letters]
         try:
             data, _pages = merge_pdfs(handles)
@@ -158,7 +159,7 @@ def bundles_build(*, run) -> None:
     for row in rows:
         if row["total"] != row["rendered"] or done.get(row["municipality_id"]) == row["total"]:
             continue
-        _build_bundle(run, row["municipality_id"], row["total"])
+        _build_bundle(run, row["municipality_id"])
 
 
 # --- Preview -------------------------------------------------------------------------------
