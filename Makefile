@@ -34,7 +34,7 @@ demo: setup
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py seed_demo --persons $(DEMO_PERSONS) --seed $(DEMO_SEED) --if-empty
 	$(PY) manage.py elip_run
-	$(PY) manage.py demo_events
+	$(PY) manage.py demo_events --seed $(DEMO_SEED)
 	@echo "Portal: http://127.0.0.1:$(PORT)/  (DUO-beheer: http://127.0.0.1:$(PORT)/beheer/)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT) --insecure
 

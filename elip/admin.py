@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from pib.admin_base import ReadOnlyAdmin
+
 from .models import ElipEnrolment, ElipEnrolmentChange, PolicyVersion, RunMunicipality, SelectionRun
 
 
@@ -59,3 +61,18 @@ class SelectionRunAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # runs are made by the weekly run (beat task or `manage.py elip_run`) only
+
+
+@admin.register(ElipEnrolmentChange)
+class ElipEnrolmentChangeAdmin(ReadOnlyAdmin):
+    list_display = ["enrolment", "action", "at", "user"]
+    list_filter = ["action"]
+    search_fields = ["enrolment__municipality__name", "user__username"]
+    list_select_related = ["enrolment__municipality", "user"]
+
+
+@admin.register(RunMunicipality)
+class RunMunicipalityAdmin(ReadOnlyAdmin):
+    list_display = ["run", "municipality", "letters_count"]
+    search_fields = ["municipality__name"]
+    list_select_related = ["run", "municipality"]

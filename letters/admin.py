@@ -1,28 +1,18 @@
-"""Django admin for letters and bundles: view-only; PDFs open through staff-only download views."""
+"""Django admin for letters and bundles: view-only (the weekly run makes them); PDFs open through
+staff-only download views."""
 
 from django.contrib import admin
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from pib.admin_base import ReadOnlyAdmin
+
 from . import views
 from .models import Letter, LetterBundle
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):
-    """Letters and bundles are made by the weekly run, never by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Letter)
-class LetterAdmin(_ReadOnlyAdmin):
+class LetterAdmin(ReadOnlyAdmin):
     list_display = ["reference", "municipality", "letter_date", "render_status", "render_attempts", "pdf_link"]
     list_filter = ["render_status", "run"]
     search_fields = ["reference", "municipality__name"]
@@ -63,7 +53,7 @@ class LetterAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(LetterBundle)
-class LetterBundleAdmin(_ReadOnlyAdmin):
+class LetterBundleAdmin(ReadOnlyAdmin):
     list_display = ["municipality", "run", "letters_count", "pdf_link", "pdf_sha256"]
     list_filter = ["run"]
     list_select_related = ["municipality", "run"]

@@ -7,6 +7,7 @@ emits the same signals (SS401–SS404) as any other way of recording the change.
 from django import forms
 from django.contrib import admin
 
+from .admin_base import ReadOnlyAdmin
 from .models import (
     Authorisation,
     Contract,
@@ -312,7 +313,7 @@ class AuthorisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReadLogEntry)
-class ReadLogEntryAdmin(admin.ModelAdmin):
+class ReadLogEntryAdmin(ReadOnlyAdmin):
     """Append-only: DUO admins search and read, nobody adds, changes or deletes."""
 
     list_display = ["at", "user", "municipality", "role", "screen", "person", "result"]
@@ -326,12 +327,3 @@ class ReadLogEntryAdmin(admin.ModelAdmin):
         if is_valid_bsn(term):
             return queryset.filter(bsn_hash=bsn_hash(term)), False
         return super().get_search_results(request, queryset, search_term)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 
+from pib.admin_base import ReadOnlyAdmin
 from pib.models import Authorisation
 
 from .models import PersonContact, Signal, SignalStatusChange
@@ -62,3 +63,10 @@ class PersonContactAdmin(admin.ModelAdmin):
         data = form.cleaned_data
         saved = person_contact_assign(municipality=data["municipality"], person=data["person"], user=data["user"])
         obj.pk = saved.pk
+
+
+@admin.register(SignalStatusChange)
+class SignalStatusChangeAdmin(ReadOnlyAdmin):
+    list_display = ["signal", "from_status", "to_status", "at", "user"]
+    list_filter = ["to_status"]
+    list_select_related = ["signal", "user"]
