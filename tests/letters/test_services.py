@@ -174,3 +174,21 @@ def test_a_concurrent_duplicate_render_keeps_the_first_file_and_drops_its_own():
     letter.refresh_from_db()
     assert letter.pdf.name == "letters/winner.pdf" and letter.pdf_sha256 == "w" * 64
     assert not list(Path(settings.MEDIA_ROOT).rglob(f"elip-brief-{letter.pk}*.pdf"))
+
+
+@pytest.mark.django_db
+def test_letters_render_command_renders_what_is_left_and_bundles():
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    letters = make_letters([model_person(), model_person()])
+    Letter.objects.filter(pk=letters[0].pk).update(render_status=RenderStatus.FAILED, render_error="x")
+    out = io.StringIO()
+    call_command("letters_render", "--run", letters[0].run.run_date.isoformat(), "--here", stdout=out)
+    assert "2 brief/brieven aangemaakt, 0 mislukt." in out.getvalue()
+    assert set(Letter.objects.values_list("render_status", flat=True)) == {RenderStatus.RENDERED}
+    assert LetterBundle.objects.get().letters_count == 2
+    call_command("letters_render", stdout=out)  # nothing left: queues nothing
+    assert "0 brief/brieven in 0 batch(es)" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("letters_render", "--run", "26-11-2026")
