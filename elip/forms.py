@@ -31,6 +31,17 @@ class AccessibleFormMixin:
         super().full_clean()
         self._describe()
 
+    summary_labels: dict = {}
+
+    def error_list(self):
+        """``(input id, label, message)`` per error for the error summary, with a label that says
+        which field is meant when two fields share one ("Telefoonnummer")."""
+        rows = [("", "", str(error)) for error in self.non_field_errors()]
+        for name in self.fields:
+            for error in self.errors.get(name, []):
+                rows.append((self[name].auto_id, self.summary_labels.get(name, self.fields[name].label), error))
+        return rows
+
 
 def _text(label, *, autocomplete=None, input_type="text", help_text="", size=None, inputmode=None):
     attrs = {"class": "form-input"}
@@ -62,6 +73,14 @@ class EnrolmentForm(AccessibleFormMixin, forms.Form):
     contact_house_number_addition = _text(FIELD_LABELS["contact_house_number_addition"], size="number")
     contact_street = _text(FIELD_LABELS["contact_street"], autocomplete="address-line1")
     contact_city = _text(FIELD_LABELS["contact_city"], autocomplete="address-level2")
+
+    summary_labels = {
+        "letter_phone": "Telefoonnummer in de brief",
+        "letter_email": "E-mailadres in de brief",
+        "letter_website": "Webadres in de brief",
+        "contact_phone": "Telefoonnummer van de contactpersoon",
+        "contact_email": "E-mailadres van de contactpersoon",
+    }
 
     letter_field_names = ("letter_phone", "letter_email", "letter_website")
     contact_field_names = ("contact_name", "contact_phone", "contact_email")

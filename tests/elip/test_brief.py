@@ -159,6 +159,7 @@ def test_invalid_enrol_shows_dutch_errors_and_saves_nothing(client_):
     assert "Vul een geldige postcode in, zoals 1234 AB." in page
     assert 'aria-invalid="true"' in page
     assert "<title>Fout: " in page
+    assert 'href="#id_letter_phone">Telefoonnummer in de brief: U moet tenminste' in page
     assert 'value="Kempkensberg"' in page  # what was typed stays
     assert not ElipEnrolment.objects.exists()
 
