@@ -100,3 +100,21 @@ def test_unknown_or_unrendered_letter_is_404(db, client):
 def test_media_is_not_served_publicly(rendered, client, settings):
     letters, _bundle = rendered
     assert client.get("/" + settings.MEDIA_URL.strip("/") + "/" + letters[0].pdf.name).status_code == 404
+
+
+@pytest.mark.django_db
+def test_on_a_worker_failed_letters_make_the_task_raise_for_a_retry(monkeypatch):
+    """Not eager (a real worker): failures are raised so autoretry re-queues the batch with backoff."""
+    from letters import tasks
+    from letters.services import LettersNotRendered
+
+    letter = make_letters([model_person()])[0]
+    monkeypatch.setattr(tasks, "letters_render", lambda *, letter_ids: [letter.pk])
+    render_letter_batch.push_request(is_eager=False)
+    try:
+        with pytest.raises(LettersNotRendered) as info:
+            render_letter_batch._orig_run([letter.pk])  # the task body, without Celery's retry wrapper
+    finally:
+        render_letter_batch.pop_request()
+    assert info.value.letter_ids == [letter.pk]
+    assert LettersNotRendered in render_letter_batch.autoretry_for or Exception in render_letter_batch.autoretry_for
