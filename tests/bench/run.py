@@ -1,0 +1,80 @@
+"""Runs every benchmark on PostgreSQL, each on its own database, and prints their tables.
+
+    make bench                       # all of them
+    make bench BENCH_ARGS="--only selection"
+
+- seed:      ``seed_demo --persons 250000`` into elip_bench250 (only when that database is empty),
+             timed — the population the selection benchmark uses;
+- selection: tests/bench/bench_selection.py on elip_bench250;
+- letters:   tests/bench/bench_letters.py on elip_benchletters (a real Celery worker when REDIS_URL is set);
+- signals:   tests/bench/bench_signals.py on elip_sigbench (1,000,000 signals, loaded once).
+
+Not part of ``make test``: they take minutes and want a quiet machine.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PY = sys.executable
+SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+
+
+def run(cmd, db, **extra):
+    env = {**os.environ, "DATABASE_URL": f"{SERVER}/{db}", **extra}
+    print(f"\n$ DATABASE_URL=…/{db} {' '.join(cmd)}", flush=True)
+    subprocess.run(cmd, cwd=ROOT, env=env, check=True)
+
+
+def ensure_database(db):
+    exists = subprocess.run(
+        ["psql", f"{SERVER}/postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{db}'"],  # noqa: S608 - fixed names,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if not exists:
+        subprocess.run(["psql", f"{SERVER}/postgres", "-qc", f'CREATE DATABASE "{db}"'], check=True)
+    run([PY, "manage.py", "migrate", "--noinput", "-v0"], db)
+
+
+def population_size(db) -> int:
+    out = subprocess.run(
+        ["psql", f"{SERVER}/{db}", "-tAc", "SELECT count(*) FROM pib_person"], capture_output=True, text=True
+    )
+    return int(out.stdout.strip() or 0) if out.returncode == 0 else 0
+
+
+def bench_seed_and_selection(persons):
+    db = "elip_bench250"
+    ensure_database(db)
+    if population_size(db) == 0:
+        started = time.monotonic()
+        run([PY, "manage.py", "seed_demo", "--persons", str(persons), "--seed", "1", "--no-accounts"], db)
+        print(f"seed_demo --persons {persons}: {time.monotonic() - started:.1f} s wall clock")
+    else:
+        print(f"{db} already holds {population_size(db):,} persons; not re-seeded")
+    run([PY, "tests/bench/bench_selection.py"], db)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", choices=["selection", "letters", "signals"], action="append")
+    parser.add_argument("--persons", type=int, default=250_000)
+    args = parser.parse_args()
+    chosen = args.only or ["selection", "letters", "signals"]
+    if "selection" in chosen:
+        bench_seed_and_selection(args.persons)
+    if "letters" in chosen:
+        ensure_database("elip_benchletters")
+        run([PY, "tests/bench/bench_letters.py"], "elip_benchletters")
+    if "signals" in chosen:
+        run([PY, "tests/bench/bench_signals.py"], "elip_sigbench")
+
+
+if __name__ == "__main__":
+    main()
