@@ -35,11 +35,14 @@ class ElipEnrolmentChangeInline(admin.TabularInline):
 
 
 @admin.register(ElipEnrolment)
-class ElipEnrolmentAdmin(admin.ModelAdmin):
+class ElipEnrolmentAdmin(ReadOnlyAdmin):
+    """Municipalities enrol, change and withdraw themselves in the portal (Beheren ELIP brief), through
+    the services that validate and keep history; DUO admins read the enrolment and its history here."""
+
     list_display = ["municipality", "status", "letter_phone", "letter_email", "contact_name", "updated_at"]
     list_filter = ["status"]
     search_fields = ["municipality__name"]
-    autocomplete_fields = ["municipality"]
+    list_select_related = ["municipality"]
     inlines = [ElipEnrolmentChangeInline]
 
 
