@@ -26,7 +26,6 @@ policy version in force on D (``active_policy``):
   (``termijn_en_lening``).
 """
 
-import calendar
 import datetime as dt
 from decimal import Decimal
 
@@ -46,6 +45,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from pib.constants import Law, ObligationStatus
+from pib.dates import add_months
 from pib.models import Municipality, Person
 from pib.selectors import persons_with_loan_usage
 
@@ -59,15 +59,6 @@ PREVIOUS_DISPATCH_MONTHS = 3
 
 class NoPolicyInForce(PolicyVersion.DoesNotExist):
     """No ELIP criteria version is valid on the date asked for."""
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` plus ``months`` calendar months, the day clamped to the target month's length
-    (31-01 + 1 month = 28-02 or 29-02). Negative ``months`` go back."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month0 = divmod(index, 12)
-    last = calendar.monthrange(year, month0 + 1)[1]
-    return dt.date(year, month0 + 1, min(day.day, last))
 
 
 def active_policy(on_date: dt.date) -> PolicyVersion:

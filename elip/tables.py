@@ -6,9 +6,7 @@ Sorting uses column names only (``?sort=naam``); a BSN value never appears in a 
 import django_tables2 as tables
 from django.urls import reverse
 
-from pib.templatetags.portal import datum, euro
-
-from .templatetags.elip_format import datum_woorden
+from pib.templatetags.portal import datum, datum_woorden, euro
 
 
 class PersonTable(tables.Table):

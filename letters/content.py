@@ -20,32 +20,18 @@ Opgebouwde rente 0,00, Hoofdsom + rente 8.000,00, Nog te lenen 2.000,00"):
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Prefetch
 
 from pib.constants import ExamComponent, ExamStatus, Gender
+from pib.dates import add_months, date_in_words
 from pib.models import Enrolment, Exam, ExamAttempt, LoanRequest, Municipality, Person
 from pib.selectors import persons_with_loan_usage
 
 SNAPSHOT_VERSION = 1
 
-MONTHS_NL = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 
 # The letter's names and order (the appendix: speaking, listening, reading, writing, KNM; then ONA).
 EXAM_NAMES = {
@@ -60,11 +46,6 @@ EXAM_ORDER = {component: i for i, component in enumerate(EXAM_NAMES)}
 
 # How many months before the term end the fine sentence starts to appear (DOMAIN.md "The letter").
 FINE_SENTENCE_MONTHS = 12
-
-
-def date_in_words(value: dt.date) -> str:
-    """``15 december 2020``: Dutch month names without relying on the process locale."""
-    return f"{value.day} {MONTHS_NL[value.month - 1]} {value.year}"
 
 
 def date_short(value: dt.date | None) -> str:
@@ -82,13 +63,6 @@ def amount(value: Decimal | int | None) -> str:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
     return f"{sign}{'.'.join(groups)},{cents}"
-
-
-def add_months(value: dt.date, months: int) -> dt.date:
-    """Calendar months later; the day is clamped to the month's length (29 Feb + 12 months → 28 Feb)."""
-    month_index = value.month - 1 + months
-    year, month = value.year + month_index // 12, month_index % 12 + 1
-    return value.replace(year=year, month=month, day=min(value.day, calendar.monthrange(year, month)[1]))
 
 
 def fine_sentence_applies(term_end: dt.date, on_date: dt.date) -> bool:

@@ -18,7 +18,9 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 
-from .content import add_months, date_in_words, fine_sentence_applies
+from pib.dates import add_months, date_in_words
+
+from .content import fine_sentence_applies
 from .models import Letter, LetterBundle, RenderStatus
 from .pdf import render_to_pdf
 

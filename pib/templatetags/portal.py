@@ -3,6 +3,7 @@
 - ``{{ amount|euro }}``      Decimal("1280") -> ``€ 1.280,00``; negative ``€ -12,50``; empty -> ``-``
 - ``{{ day|datum }}``        a date (or an aware datetime, in Europe/Amsterdam) -> ``dd-mm-jjjj``; empty -> ``-``
 - ``{{ moment|datumtijd }}`` an aware datetime -> ``dd-mm-jjjj uu:mm``
+- ``{{ day|datum_woorden }}`` a date -> ``31 maart 2023`` (the manual's overview and letter); empty -> ``-``
 - ``{{ n|aantal }}``         1280 -> ``1.280``
 - ``{% portal_url "app:name" as url %}`` the URL, or "" when the name does not exist (yet)
 """
@@ -13,6 +14,8 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+
+from pib.dates import date_in_words
 
 register = template.Library()
 
@@ -53,6 +56,13 @@ def datum(value):
     if not isinstance(value, dt.date):
         return EMPTY
     return f"{value.day:02d}-{value.month:02d}-{value.year:04d}"
+
+
+@register.filter
+def datum_woorden(value):
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return date_in_words(value) if isinstance(value, dt.date) else EMPTY
 
 
 @register.filter

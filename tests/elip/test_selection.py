@@ -7,8 +7,9 @@ import pytest
 
 from elip.constants import MatchedRule
 from elip.models import PolicyVersion
-from elip.selectors import NoPolicyInForce, active_policy, add_months, elip_candidates
+from elip.selectors import NoPolicyInForce, active_policy, elip_candidates
 from pib.constants import InvoiceStatus, Law, ObligationStatus
+from pib.dates import add_months
 from pib.models import Loan
 from tests.pib.factories import PersonFactory, pay
 

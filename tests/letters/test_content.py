@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from letters.content import add_months, amount, build_snapshots, date_in_words, fine_sentence_applies
+from letters.content import amount, build_snapshots, fine_sentence_applies
 from pib.constants import Gender
+from pib.dates import add_months, date_in_words
 from tests.pib.factories import PersonFactory
 
 from .helpers import CONTACTS, LETTER_DATE, contacts_for, model_person

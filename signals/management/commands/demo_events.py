@@ -7,7 +7,6 @@ Deterministic for a seed and a database. Runs once: when SS401–SS404 signals e
 does nothing (``--force`` applies another round). Prints what it did, never a BSN.
 """
 
-import datetime as dt
 import random
 
 from django.core.management.base import BaseCommand
@@ -16,6 +15,7 @@ from django.utils import timezone
 
 from letters.models import Letter
 from pib.constants import ObligationStatus, Role
+from pib.dates import add_months
 from pib.models import Authorisation, Municipality
 from pib.services import obligation_end, person_move, term_extension_add
 from signals.constants import SignalCode
@@ -112,14 +112,3 @@ class Command(BaseCommand):
                 assigned += 1
         if assigned:
             self.stdout.write(f"Contactpersoon toegewezen aan {assigned} ELIP-personen.")
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, candidate)
-        except ValueError:
-            continue
-    raise ValueError(day)
