@@ -65,19 +65,9 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from pib.constants import Role  # noqa: E402
+from pib.demo.population import bsn_for  # noqa: E402
 from pib.models import Authorisation, Municipality, Person, ReadLogEntry  # noqa: E402
 from signals.models import PersonContact, Signal, SignalStatusChange  # noqa: E402
-
-
-def valid_bsn(n: int) -> str:
-    from stdnum.nl import bsn as stdnum_bsn
-
-    base = 10_000_000 + n
-    for check in range(10):
-        candidate = f"{base:08d}{check}"
-        if stdnum_bsn.is_valid(candidate):
-            return candidate
-    return valid_bsn(n + 5_000_000)
 
 
 def load(rng: random.Random):
@@ -94,7 +84,7 @@ def load(rng: random.Random):
         persons, n = [], 0
         for m in municipalities:
             for _ in range(LARGEST_PERSONS if m is largest else OTHER_PERSONS):
-                bsn = valid_bsn(n)
+                bsn = bsn_for(n + 5_000_000)  # clear of seed_demo's own numbers
                 persons.append(
                     Person(
                         bsn=bsn,

@@ -9,21 +9,12 @@ import pytest
 
 from pib.constants import Role
 from pib.models import ReadLogEntry
+from tests.e2e.axe import assert_no_axe_violations
 from tests.e2e.conftest import screenshot
 from tests.elip.persons_data import GRONINGEN, elip_person, full_history
 from tests.pib.factories import UserFactory
 
-try:  # PORTAL-A's axe-core helper (WCAG 2.1 A/AA)
-    from tests.e2e.axe import assert_no_axe_violations
-except ImportError:  # pragma: no cover - only while that helper is not in the tree yet
-    assert_no_axe_violations = None
-
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def check_accessibility(page):
-    if assert_no_axe_violations is not None:
-        assert_no_axe_violations(page)
 
 
 def test_persons_list_detail_exam_contract_invoice(browser_page, login):
@@ -49,13 +40,13 @@ def test_persons_list_detail_exam_contract_invoice(browser_page, login):
     page.get_by_role("link", name="Raadplegen ELIP personen").click()
     assert page.locator("h1").inner_text() == "ELIP (Einde Lening Inburgeringsplichtigen)"
     assert "Er zijn 23 inburgeringsplichtigen die voldoen aan ELIP." in page.locator("main").inner_text()
-    check_accessibility(page)
+    assert_no_axe_violations(page)
     screenshot(page, "persons-1-zoeken")
 
     page.get_by_role("link", name="Toon deze inburgeringsplichtigen").click()
     assert page.locator("h1").inner_text() == "Overzicht ELIP"
     assert page.locator("table.table tbody tr").count() == 20
-    check_accessibility(page)
+    assert_no_axe_violations(page)
     screenshot(page, "persons-2-overzicht")
 
     page.get_by_role("link", name="Naam", exact=False).first.click()  # sort by name, descending
@@ -70,27 +61,27 @@ def test_persons_list_detail_exam_contract_invoice(browser_page, login):
     main = page.locator("main").inner_text()
     for label in ("Verwijtbare termijnoverschrijding", "Examens", "Inschrijvingen", "Contracten", "Facturen"):
         assert label in main
-    check_accessibility(page)
+    assert_no_axe_violations(page)
     screenshot(page, "persons-4-details")
 
     page.get_by_role("link", name="Details examen Lezen").click()
     assert page.locator("h1").inner_text() == "Details examen Lezen Wilmer Gonzalez"
     assert page.locator("main li").first.inner_text() == "4E POGING, 17-04-2013, NIET GESLAAGD"
-    check_accessibility(page)
+    assert_no_axe_violations(page)
     screenshot(page, "persons-5-examen")
 
     page.get_by_role("link", name="Terug", exact=True).click()
     page.get_by_role("link", name=f"Details contract {data['contract'].number}").click()
     assert page.locator("h1").inner_text() == "Details contract"
     assert "Totaalbedrag\n€ 2.200,00" in page.locator("main").inner_text().replace("\t", "\n")
-    check_accessibility(page)
+    assert_no_axe_violations(page)
     screenshot(page, "persons-6-contract")
 
     page.get_by_role("link", name="Details Wilmer Gonzalez").click()
     page.get_by_role("link", name=f"Details factuur {data['invoices'][1].number}").click()
     assert page.locator("h1").inner_text() == "Details factuur"
     assert "Geen geldig contract" in page.locator("main").inner_text()
-    check_accessibility(page)
+    assert_no_axe_violations(page)
     screenshot(page, "persons-7-factuur")
 
     # Search by BSN: POSTed, the result page's URL holds the opaque id only.
@@ -98,7 +89,7 @@ def test_persons_list_detail_exam_contract_invoice(browser_page, login):
     page.get_by_label("Burgerservicenummer").fill("123456788")
     page.get_by_role("button", name="Zoek").click()
     assert "Vul een geldig burgerservicenummer in" in page.locator("main").inner_text()
-    check_accessibility(page)
+    assert_no_axe_violations(page)
     screenshot(page, "persons-8-zoeken-ongeldig")
     page.get_by_label("Burgerservicenummer").fill(wilmer.bsn)
     page.get_by_role("button", name="Zoek").click()

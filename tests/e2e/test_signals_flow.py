@@ -7,21 +7,12 @@ import pytest
 
 from pib.constants import Role
 from signals.models import Signal
+from tests.e2e.axe import assert_no_axe_violations
 from tests.e2e.conftest import screenshot
 from tests.pib.factories import PersonFactory, UserFactory, municipality
 from tests.signals.factories import SignalFactory
 
-try:  # PORTAL-A's axe-core helper (WCAG 2.1 A/AA), when present
-    from tests.e2e.axe import assert_no_axe_violations
-except ImportError:  # pragma: no cover
-    assert_no_axe_violations = None
-
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def check_a11y(page):
-    if assert_no_axe_violations is not None:
-        assert_no_axe_violations(page)
 
 
 def test_search_select_bulk_in_behandeling_and_csv(browser_page, login):
@@ -39,13 +30,13 @@ def test_search_select_bulk_in_behandeling_and_csv(browser_page, login):
     page.goto("/signalen/")
     assert page.locator("h1").inner_text().startswith("Zoeken signalen ELIP")
     assert "Er zijn 25 signalen voor uw gemeente die nog niet afgehandeld zijn." in page.inner_text("main")
-    check_a11y(page)
+    assert_no_axe_violations(page)
 
     # A wrong BSN gives a Dutch message; the BSN never appears in the URL.
     page.fill("#id_bsn", "123456789")
     page.click("button[name=zoek]")
     assert "elfproef" in page.inner_text("main")
-    check_a11y(page)
+    assert_no_axe_violations(page)
     screenshot(page, "signals-00-zoeken-fout")
     page.fill("#id_bsn", person.bsn)
     page.select_option("#id_code", "SS401")
@@ -53,7 +44,7 @@ def test_search_select_bulk_in_behandeling_and_csv(browser_page, login):
     page.wait_for_url("**/signalen/resultaten/**")
     assert person.bsn not in page.url
     assert "Er zijn 3 signalen gevonden." in page.inner_text("main")
-    check_a11y(page)
+    assert_no_axe_violations(page)
 
     # The header checkbox selects all; the count follows live.
     page.check(".js-select-all")
@@ -73,7 +64,7 @@ def test_search_select_bulk_in_behandeling_and_csv(browser_page, login):
     page.click("button[value=printen]")
     assert page.locator("h1").inner_text() == "Signalen ELIP – Amsterdam"
     assert page.locator("tbody tr").count() == 1
-    check_a11y(page)
+    assert_no_axe_violations(page)
     screenshot(page, "signals-02b-printen")
 
     # Sorting cycles and paging on the full list.
