@@ -39,6 +39,7 @@ demo: setup
 	$(PY) manage.py runserver 127.0.0.1:$(PORT) --insecure
 
 lint: venv
+	mkdir -p var
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
