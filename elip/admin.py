@@ -1,12 +1,12 @@
 from django.contrib import admin
 
-from pib.admin_base import ReadOnlyAdmin
+from pib.admin_base import PortalModelAdmin, ReadOnlyAdmin
 
 from .models import ElipEnrolment, ElipEnrolmentChange, PolicyVersion, RunMunicipality, SelectionRun
 
 
 @admin.register(PolicyVersion)
-class PolicyVersionAdmin(admin.ModelAdmin):
+class PolicyVersionAdmin(PortalModelAdmin):
     """DUO admins add a version to change the criteria from a date on; a run uses the version in force
     on its date. A version a run already used is read-only (and cannot be deleted: PROTECT), so the
     record of why a letter was sent never changes afterwards."""
@@ -57,7 +57,7 @@ class RunMunicipalityInline(admin.TabularInline):
 
 
 @admin.register(SelectionRun)
-class SelectionRunAdmin(admin.ModelAdmin):
+class SelectionRunAdmin(PortalModelAdmin):
     list_display = ["run_date", "iso_year", "iso_week", "status", "policy", "finished_at"]
     readonly_fields = ["run_date", "iso_year", "iso_week", "policy", "status", "started_at", "finished_at"]
     inlines = [RunMunicipalityInline]

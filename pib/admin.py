@@ -6,8 +6,11 @@ emits the same signals (SS401–SS404) as any other way of recording the change.
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 
-from .admin_base import ReadOnlyAdmin
+from .admin_base import PortalModelAdmin, PrivateSearchMixin, ReadOnlyAdmin
 from .models import (
     Authorisation,
     Contract,
@@ -33,14 +36,14 @@ admin.site.index_title = "Beheer"
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(PortalModelAdmin):
     list_display = ["code", "name", "province"]
     search_fields = ["code", "name"]
     list_filter = ["province"]
 
 
 @admin.register(Institution)
-class InstitutionAdmin(admin.ModelAdmin):
+class InstitutionAdmin(PortalModelAdmin):
     list_display = ["name", "code", "creditor_city", "quality_mark"]
     search_fields = ["name", "code"]
 
@@ -145,7 +148,7 @@ class InvoiceInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(PortalModelAdmin):
     list_display = ["last_name", "first_names", "birth_date", "municipality", "obligation_status", "term_end"]
     list_filter = ["obligation_status", "law", "municipality"]
     search_fields = ["=bsn", "last_name", "first_names"]
@@ -215,7 +218,7 @@ class ExamAttemptInline(admin.TabularInline):
 
 
 @admin.register(Exam)
-class ExamAdmin(admin.ModelAdmin):
+class ExamAdmin(PortalModelAdmin):
     list_display = ["person", "component", "exempted"]
     list_filter = ["component", "exempted"]
     search_fields = ["=person__bsn", "person__last_name"]
@@ -224,14 +227,14 @@ class ExamAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExamAttempt)
-class ExamAttemptAdmin(admin.ModelAdmin):
+class ExamAttemptAdmin(PortalModelAdmin):
     list_display = ["exam", "number", "date", "result"]
     raw_id_fields = ["exam"]
     list_select_related = ["exam"]
 
 
 @admin.register(TermExtension)
-class TermExtensionAdmin(admin.ModelAdmin):
+class TermExtensionAdmin(PortalModelAdmin):
     """Adds and corrections go through the services (→ Person.term_end, SS401); the previous
     end is the person's term end at the time of granting, set by the service."""
 
@@ -263,7 +266,7 @@ class TermExtensionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Loan)
-class LoanAdmin(admin.ModelAdmin):
+class LoanAdmin(PortalModelAdmin):
     list_display = ["person", "limit", "start_date", "end_date", "interest"]
     search_fields = ["=person__bsn", "person__last_name"]
     raw_id_fields = ["person"]
@@ -271,14 +274,14 @@ class LoanAdmin(admin.ModelAdmin):
 
 
 @admin.register(LoanRequest)
-class LoanRequestAdmin(admin.ModelAdmin):
+class LoanRequestAdmin(PortalModelAdmin):
     list_display = ["person", "kind", "received_on", "status"]
     raw_id_fields = ["person"]
     list_select_related = ["person"]
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(admin.ModelAdmin):
+class EnrolmentAdmin(PortalModelAdmin):
     list_display = ["person", "course", "institution", "end_date"]
     raw_id_fields = ["person"]
     autocomplete_fields = ["institution"]
@@ -286,7 +289,7 @@ class EnrolmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contract)
-class ContractAdmin(admin.ModelAdmin):
+class ContractAdmin(PortalModelAdmin):
     list_display = ["number", "person", "course", "institution", "start_date", "end_date", "total_amount"]
     search_fields = ["number", "=person__bsn"]
     raw_id_fields = ["person"]
@@ -295,7 +298,7 @@ class ContractAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(admin.ModelAdmin):
+class InvoiceAdmin(PortalModelAdmin):
     list_display = ["number", "person", "invoice_date", "status", "total_amount"]
     list_filter = ["status"]
     search_fields = ["number", "=person__bsn"]
@@ -304,7 +307,7 @@ class InvoiceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Authorisation)
-class AuthorisationAdmin(admin.ModelAdmin):
+class AuthorisationAdmin(PortalModelAdmin):
     list_display = ["user", "municipality", "role"]
     list_filter = ["role"]
     search_fields = ["user__username", "municipality__name"]
@@ -327,3 +330,18 @@ class ReadLogEntryAdmin(ReadOnlyAdmin):
         if is_valid_bsn(term):
             return queryset.filter(bsn_hash=bsn_hash(term)), False
         return super().get_search_results(request, queryset, search_term)
+
+
+# Django's own user and group admins get the same private search (user names are personal data too).
+admin.site.unregister(get_user_model())
+admin.site.unregister(Group)
+
+
+@admin.register(get_user_model())
+class PortalUserAdmin(PrivateSearchMixin, UserAdmin):
+    pass
+
+
+@admin.register(Group)
+class PortalGroupAdmin(PrivateSearchMixin, GroupAdmin):
+    pass

@@ -1,9 +1,108 @@
-"""Shared Django admin pieces."""
+"""Shared Django admin pieces: privacy for DUO admins' searches and reads, read-only records."""
+
+import secrets
 
 from django.contrib import admin
+from django.contrib.admin.views.main import PAGE_VAR, SEARCH_VAR, ChangeList
+from django.http import HttpResponseRedirect
+
+from .models import Person
+from .readlog import log_read
+
+SEARCH_ID_VAR = "zoek"  # in the URL: a random token, never the search term itself
+SESSION_KEY = "beheer_zoektermen"
+KEEP_TERMS = 20
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class PrivateSearchChangeList(ChangeList):
+    """The term (from the session) searches, but no link the page renders carries it: pagination,
+    sorting and filter links keep only the token."""
+
+    def get_filters_params(self, params=None):
+        lookup_params = super().get_filters_params(params)
+        lookup_params.pop(SEARCH_ID_VAR, None)
+        return lookup_params
+
+    def get_query_string(self, new_params=None, remove=None):
+        return super().get_query_string({**(new_params or {}), SEARCH_VAR: None}, remove)
+
+
+def persons_in(objects) -> list[Person]:
+    """The persons whose data a list or change page of the registry shows (one query)."""
+    ids = {obj.pk if isinstance(obj, Person) else getattr(obj, "person_id", None) for obj in objects}
+    ids.discard(None)
+    return list(Person.objects.filter(pk__in=ids).only("pk", "bsn")) if ids else []
+
+
+class PrivateSearchMixin:
+    """For every ModelAdmin: searches are POSTed and kept in the session behind a token (a BSN never
+    appears in a URL), and every changelist or change page that shows persons' data is read-logged."""
+
+    def get_changelist(self, request, **kwargs):
+        return PrivateSearchChangeList
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "POST" and "_zoeken" in request.POST:
+            return self._store_search(request)
+        self._apply_search(request)
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            persons = persons_in(changelist.result_list)
+            if persons:
+                log_read(request, screen=f"beheer: {self.opts.verbose_name_plural}", persons=persons, role="")
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        original = getattr(response, "context_data", {}).get("original")
+        if original is not None and request.method == "GET":
+            persons = persons_in([original])
+            if persons:
+                log_read(request, screen=f"beheer: {self.opts.verbose_name}", persons=persons, role="")
+        return response
+
+    def get_preserved_filters(self, request):
+        if SEARCH_VAR not in request.GET:
+            return super().get_preserved_filters(request)
+        original = request.GET
+        request.GET = original.copy()
+        request.GET.pop(SEARCH_VAR)
+        try:
+            return super().get_preserved_filters(request)
+        finally:
+            request.GET = original
+
+    def _store_search(self, request):
+        term = request.POST.get(SEARCH_VAR, "").strip()[:200]
+        params = request.GET.copy()
+        for name in (SEARCH_VAR, PAGE_VAR, SEARCH_ID_VAR):
+            params.pop(name, None)
+        if term:
+            token = secrets.token_urlsafe(9)
+            terms = dict(list(request.session.get(SESSION_KEY, {}).items())[-(KEEP_TERMS - 1) :])
+            terms[token] = term
+            request.session[SESSION_KEY] = terms
+            params[SEARCH_ID_VAR] = token
+        return HttpResponseRedirect(f"{request.path}?{params.urlencode()}" if params else request.path)
+
+    def _apply_search(self, request):
+        """A term typed into the URL (``?q=``) is ignored; the token's term from the session is used."""
+        if SEARCH_VAR not in request.GET and SEARCH_ID_VAR not in request.GET:
+            return
+        params = request.GET.copy()
+        params.pop(SEARCH_VAR, None)
+        term = request.session.get(SESSION_KEY, {}).get(params.get(SEARCH_ID_VAR, ""), "")
+        if term:
+            params[SEARCH_VAR] = term
+        request.GET = params
+
+
+class PortalModelAdmin(PrivateSearchMixin, admin.ModelAdmin):
+    """The base of every ModelAdmin in this project."""
+
+
+class ReadOnlyAdmin(PortalModelAdmin):
     """For records the application writes and nobody edits: logs, history, run output.
     DUO admins search and read; adding, changing and deleting are refused (403)."""
 

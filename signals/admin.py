@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 
-from pib.admin_base import ReadOnlyAdmin
+from pib.admin_base import PortalModelAdmin, ReadOnlyAdmin
 from pib.models import Authorisation
 
 from .models import PersonContact, Signal, SignalStatusChange
@@ -19,7 +19,7 @@ class SignalStatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Signal)
-class SignalAdmin(admin.ModelAdmin):
+class SignalAdmin(PortalModelAdmin):
     """Read-only: signals are created by their cause (services) and change status only through
     ``signal_status_change`` (the municipality's screen), so the history stays complete."""
 
@@ -49,7 +49,7 @@ class PersonContactForm(forms.ModelForm):
 
 
 @admin.register(PersonContact)
-class PersonContactAdmin(admin.ModelAdmin):
+class PersonContactAdmin(PortalModelAdmin):
     """Through ``person_contact_assign``: only a user with a role for the municipality."""
 
     form = PersonContactForm

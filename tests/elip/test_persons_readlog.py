@@ -181,12 +181,17 @@ def test_readlog_admin_pages_refuse_writes(admin_client_duo, client_a, person):
     assert response.status_code == 403
     entry.refresh_from_db()
     assert (entry.screen, entry.result) == ("Details contract", ReadLogEntry.Result.SHOWN)
-    assert ReadLogEntry.objects.count() == 1
+    # Nothing removed or changed; the only new row is the admin's own (logged) read of the list.
+    assert list(ReadLogEntry.objects.exclude(pk=entry.pk).values_list("screen", flat=True)) == [
+        "beheer: leesregistraties"
+    ]
 
 
 def test_readlog_admin_finds_rows_by_bsn_without_storing_it(admin_client_duo, client_a, person):
     person, data = person
     client_a.get(screen_urls(person, data)["Details ELIP-inburgeraar"])
-    response = admin_client_duo.get("/beheer/pib/readlogentry/", {"q": person.bsn})
+    before = ReadLogEntry.objects.count()
+    response = admin_client_duo.post("/beheer/pib/readlogentry/", {"q": person.bsn, "_zoeken": "Zoeken"}, follow=True)
     assert response.status_code == 200
     assert response.context["cl"].result_count == 1
+    assert ReadLogEntry.objects.count() == before + 1  # the admin's own read of that row is logged too

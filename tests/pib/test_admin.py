@@ -80,7 +80,7 @@ def test_person_change_page_shows_all_inlines_in_dutch(client, populated):
 def test_person_admin_finds_a_person_by_bsn_and_filters_by_municipality(client, populated):
     client.login(username="duo-beheer", password="Inburgering-Demo-2025")
     url = reverse("admin:pib_person_changelist")
-    response = client.get(url, {"q": populated.bsn})
+    response = client.post(url, {"q": populated.bsn, "_zoeken": "Zoeken"}, follow=True)
     assert list(response.context["cl"].result_list) == [populated]
     response = client.get(url, {"municipality__id__exact": populated.municipality_id, "obligation_status__exact":
                                 populated.obligation_status})  # fmt: skip
