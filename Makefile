@@ -10,7 +10,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/elip
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/14
 
-.PHONY: setup system-packages venv services demo test lint bench
+.PHONY: setup system-packages venv services demo test lint bench lock
 
 setup: system-packages venv
 
@@ -19,9 +19,9 @@ setup: system-packages venv
 system-packages:
 	@bash scripts/system-packages.sh
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml requirements.lock
 	python3.11 -m venv $(VENV) 2>/dev/null || python3 -m venv $(VENV)
-	$(VENV)/bin/pip install -q -e ".[dev]"
+	$(VENV)/bin/pip install -q -c requirements.lock -e ".[dev]"
 	touch $@
 
 venv: $(VENV)/.installed
@@ -51,3 +51,11 @@ test: setup services
 bench: setup services
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/elip_bench} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		$(PY) tests/bench/run.py $(BENCH_ARGS)
+
+# Re-resolve the pins after editing pyproject.toml (needs the package registry).
+lock:
+	rm -rf .venv-lock && python3 -m venv .venv-lock && .venv-lock/bin/pip install -q -e ".[dev]"
+	(echo "# Lock file: every installed package, pinned (pip freeze). make setup installs with -c requirements.lock."; \
+	 echo "# Refresh after changing pyproject.toml: make lock"; \
+	 .venv-lock/bin/pip freeze --exclude-editable | grep -v "^-e") > requirements.lock
+	rm -rf .venv-lock
