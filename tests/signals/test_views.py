@@ -206,7 +206,8 @@ def test_results_table_columns_and_values(client_signals, own_person, user):
     for header in ["Status", "BSN", "Achternaam", "Code", "Omschrijving", "Datum", "Contactpersoon"]:
         assert f">{header}" in page
     assert "Er zijn <strong>1</strong> signalen gevonden." in page
-    assert 'Er zijn <strong class="js-selected-count">0</strong> signalen geselecteerd.' in page
+    assert '<strong class="js-selected-count">0</strong> <span class="js-selected-noun">signalen</span>' in page
+    assert 'class="js-selected-line" hidden' in page  # shown by signals.js only
     for value in [
         "Nieuw",
         own_person.bsn,

@@ -8,10 +8,17 @@
   var all = form.querySelector(".js-select-all");
   var boxes = Array.prototype.slice.call(form.querySelectorAll(".js-signal-select"));
   var counters = form.querySelectorAll(".js-selected-count");
+  var lines = form.querySelectorAll(".js-selected-line");
+
+  function setText(selector, text) {
+    form.querySelectorAll(selector).forEach(function (el) { el.textContent = text; });
+  }
 
   function update() {
     var checked = boxes.filter(function (b) { return b.checked; }).length;
     counters.forEach(function (c) { c.textContent = String(checked); });
+    setText(".js-selected-verb", checked === 1 ? "is" : "zijn");
+    setText(".js-selected-noun", checked === 1 ? "signaal" : "signalen");
     if (all) {
       all.checked = checked > 0 && checked === boxes.length;
       all.indeterminate = checked > 0 && checked < boxes.length;
@@ -25,5 +32,6 @@
     });
   }
   boxes.forEach(function (b) { b.addEventListener("change", update); });
+  lines.forEach(function (line) { line.hidden = false; });
   update();
 })();
