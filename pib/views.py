@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from .access import choose_municipality, login_required_portal
 from .constants import Role
@@ -104,6 +104,7 @@ PARTS = (
 )
 
 
+_MUNICIPALITY_ID = re.compile(r"[0-9]{1,18}")
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 
 
@@ -136,6 +137,7 @@ def parts_for(roles) -> list[dict]:
 
 
 @login_required_portal
+@require_GET
 def start(request):
     """Start screen 'Inburgering' (manual §3.1): the parts the user's roles allow for the chosen municipality."""
     return render(request, "pib/start.html", {"parts": parts_for(request.roles)})
@@ -146,7 +148,8 @@ def start(request):
 def choose_municipality_view(request):
     """'Andere gemeente kiezen' (manual §3.7): only municipalities the user holds a role for."""
     raw = request.POST.get("gemeente", "")
-    if not raw.isdigit() or len(raw) > 18 or not choose_municipality(request, int(raw)):
+    # ASCII digits only: str.isdigit() also accepts '²', which int() refuses (a 500 before).
+    if not _MUNICIPALITY_ID.fullmatch(raw) or not choose_municipality(request, int(raw)):
         messages.error(request, "U bent niet geautoriseerd voor deze gemeente. De gekozen gemeente is niet gewijzigd.")
         return redirect("start")
     target = request.POST.get("next", "")

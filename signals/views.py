@@ -40,6 +40,9 @@ MAX_SEARCHES = 20
 PRESETS = {"openstaand": {"status": OPEN}, "alle": {}}
 SEARCH_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 SORT_VALUE = re.compile(r"^-?[a-z_]{1,30}$")
+# ASCII digits only (fullmatch): str.isdigit() also accepts '²', which int() refuses.
+PAGE_VALUE = re.compile(r"[0-9]{1,9}")
+ID_VALUE = re.compile(r"[0-9]{1,19}")
 ACTIONS = {"in_behandeling": SignalStatus.IN_PROGRESS, "afgehandeld": SignalStatus.DONE}
 
 
@@ -210,7 +213,7 @@ def _results_action(request, search_id):
     action = request.POST.get("actie", "")
     back = _results_url(
         search_id,
-        page=request.POST.get("pagina", "") if request.POST.get("pagina", "").isdigit() else None,
+        page=request.POST.get("pagina", "") if PAGE_VALUE.fullmatch(request.POST.get("pagina", "")) else None,
         sort=request.POST.get("sortering", "") if SORT_VALUE.match(request.POST.get("sortering", "")) else None,
     )
     ids = _selected_ids(request)
@@ -240,7 +243,7 @@ def _print(request, ids, back):
     if not ids:
         messages.error(request, "Selecteer ten minste één signaal om te printen.")
         return redirect(back)
-    if not all(str(i).isdigit() and 0 < int(i) <= MAX_ID for i in ids):
+    if not all(ID_VALUE.fullmatch(str(i)) and 0 < int(i) <= MAX_ID for i in ids):
         raise Http404
     wanted = {int(i) for i in ids}
     signals = list(signals_for_list(request.municipality).filter(pk__in=wanted))

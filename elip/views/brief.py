@@ -89,6 +89,7 @@ def _estimate(municipality) -> int | None:
 
 
 @role_required(Role.ELIP_LETTER)
+@require_http_methods(["GET"])
 def brief(request):
     """§3.3 when not enrolled (explanation, estimate, 'Meld aan'); §3.5 when enrolled."""
     enrolment = _enrolment(request.municipality)
