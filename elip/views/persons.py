@@ -104,7 +104,8 @@ def search(request):
 def overview(request):
     """Overzicht ELIP (§4.1.1): all ELIP persons of the municipality, paginated and sortable."""
     table = PersonTable(person_list(visible_persons(request.municipality)))
-    order_by = request.GET.getlist(table.prefixed_order_by_field)
+    sortable = {column.name for column in table.columns if column.orderable}
+    order_by = [key for key in request.GET.getlist(table.prefixed_order_by_field) if key.lstrip("-") in sortable]
     if order_by:
         table.order_by = order_by
     try:
