@@ -23,6 +23,7 @@ from pib.access import role_required
 from pib.constants import Role
 from pib.models import ReadLogEntry
 from pib.readlog import log_read
+from pib.tables import clean_order_by
 
 from .constants import SignalStatus
 from .export import csv_chunks
@@ -157,6 +158,11 @@ def results(request, search_id):
         messages.info(request, "Uw zoekopdracht is verlopen. Zoek opnieuw.")
         return redirect("signals:search")
     table = SignalTable(filterset.qs)
+    if table.prefixed_order_by_field in request.GET:  # only real column names reach django-tables2
+        request.GET = request.GET.copy()
+        request.GET.setlist(
+            table.prefixed_order_by_field, clean_order_by(table, request.GET.getlist(table.prefixed_order_by_field))
+        )
     RequestConfig(request, paginate={"per_page": 20}).configure(table)
     page_signals = list(table.page.object_list.data) if table.page else []
     back = request.get_full_path()

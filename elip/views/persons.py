@@ -21,6 +21,7 @@ from pib.readlog import log_read
 from pib.scoping import visible_persons
 from pib.selectors import person_detail as load_person_detail
 from pib.selectors import person_list
+from pib.tables import clean_order_by
 from pib.validators import is_valid_bsn, normalize_bsn
 
 from ..tables import PersonTable
@@ -104,8 +105,7 @@ def search(request):
 def overview(request):
     """Overzicht ELIP (§4.1.1): all ELIP persons of the municipality, paginated and sortable."""
     table = PersonTable(person_list(visible_persons(request.municipality)))
-    sortable = {column.name for column in table.columns if column.orderable}
-    order_by = [key for key in request.GET.getlist(table.prefixed_order_by_field) if key.lstrip("-") in sortable]
+    order_by = clean_order_by(table, request.GET.getlist(table.prefixed_order_by_field))
     if order_by:
         table.order_by = order_by
     try:
