@@ -18,17 +18,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def user():
-    return UserFactory(username="anna", roles={GRONINGEN: [Role.ELIP_PERSONS]})
-
-
-@pytest.fixture
-def client_a(client, user):
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
 def wilmer():
     person = elip_person(
         GRONINGEN,
@@ -129,13 +118,13 @@ def test_search_empty_gives_dutch_error(client_a):
     assert "Vul een burgerservicenummer in." in text(response)
 
 
-def test_search_not_found_says_so_and_logs_niet_gevonden(client_a, user):
+def test_search_not_found_says_so_and_logs_niet_gevonden(client_a, persons_user):
     response = client_a.post(reverse("elip:persons_search"), {"bsn": valid_bsn(999_999)})
     assert response.status_code == 200
     assert "Er is geen ELIP-inburgeraar gevonden met dit burgerservicenummer." in text(response)
     entry = ReadLogEntry.objects.get()
     assert entry.result == ReadLogEntry.Result.NOT_FOUND
-    assert entry.user == user and entry.person is None and entry.role == Role.ELIP_PERSONS
+    assert entry.user == persons_user and entry.person is None and entry.role == Role.ELIP_PERSONS
 
 
 @pytest.mark.parametrize("case", ["other_municipality", "no_letter", "moved_away"])

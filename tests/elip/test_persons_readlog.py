@@ -19,17 +19,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def user():
-    return UserFactory(username="anna", roles={GRONINGEN: [Role.ELIP_PERSONS]})
-
-
-@pytest.fixture
-def client_a(client, user):
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
 def person():
     person = elip_person(GRONINGEN, loan_used=Decimal("9000"))
     return person, full_history(person, invoices=2)
@@ -45,7 +34,7 @@ def screen_urls(person, data):
     }
 
 
-def test_each_person_screen_writes_one_row_for_that_person(client_a, user, person):
+def test_each_person_screen_writes_one_row_for_that_person(client_a, persons_user, person):
     person, data = person
     for screen, url in screen_urls(person, data).items():
         before = ReadLogEntry.objects.count()
@@ -54,7 +43,7 @@ def test_each_person_screen_writes_one_row_for_that_person(client_a, user, perso
         assert ReadLogEntry.objects.count() == before + 1, screen
         assert entry.screen == screen
         assert entry.person == person
-        assert entry.user == user
+        assert entry.user == persons_user
         assert entry.municipality.code == GRONINGEN
         assert entry.role == Role.ELIP_PERSONS
         assert entry.result == ReadLogEntry.Result.SHOWN
@@ -81,7 +70,7 @@ def test_successful_search_is_logged_by_the_detail_it_leads_to(client_a, person)
     assert list(ReadLogEntry.objects.values_list("screen", "person_id")) == [("Details ELIP-inburgeraar", person.pk)]
 
 
-def test_failed_search_logs_a_niet_gevonden_row_without_person(client_a, user):
+def test_failed_search_logs_a_niet_gevonden_row_without_person(client_a, persons_user):
     other = elip_person(AMSTERDAM)
     client_a.post(reverse("elip:persons_search"), {"bsn": other.bsn})
     entry = ReadLogEntry.objects.get()
@@ -89,7 +78,7 @@ def test_failed_search_logs_a_niet_gevonden_row_without_person(client_a, user):
         "ELIP zoeken",
         ReadLogEntry.Result.NOT_FOUND,
         None,
-        user,
+        persons_user,
     )
 
 
