@@ -6,7 +6,7 @@ Sorting uses column names only (``?sort=naam``); a BSN value never appears in a 
 import django_tables2 as tables
 from django.urls import reverse
 
-from pib.templatetags.portal import datum, datum_woorden, euro
+from pib.formatting import date_figures, date_words, euro
 
 
 class PersonTable(tables.Table):
@@ -32,10 +32,10 @@ class PersonTable(tables.Table):
         per_page_field = "per_pagina"  # ignored by the view: the page size is fixed
 
     def render_geboortedatum(self, value):
-        return datum(value)
+        return date_figures(value)
 
     def render_einddatum(self, value):
-        return datum_woorden(value)
+        return date_words(value)
 
     def render_lening(self, value):
         return euro(value)

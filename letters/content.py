@@ -21,12 +21,13 @@ Opgebouwde rente 0,00, Hoofdsom + rente 8.000,00, Nog te lenen 2.000,00"):
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Prefetch
 
 from pib.constants import ExamComponent, ExamStatus, Gender
-from pib.dates import add_months, date_in_words
+from pib.dates import add_months
+from pib.formatting import amount, date_figures, date_words, format_phone
 from pib.models import Enrolment, Exam, ExamAttempt, LoanRequest, Municipality, Person
 from pib.selectors import persons_with_loan_usage
 
@@ -50,19 +51,7 @@ FINE_SENTENCE_MONTHS = 12
 
 def date_short(value: dt.date | None) -> str:
     """``15.12.2020`` as in the letter's tables; empty for no date."""
-    return f"{value:%d.%m.%Y}" if value else ""
-
-
-def amount(value: Decimal | int | None) -> str:
-    """``10.000,00``: Dutch thousands separator and decimal comma, no currency sign (as the letter)."""
-    value = Decimal(value or 0).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    sign = "-" if value < 0 else ""
-    whole, cents = f"{abs(value):.2f}".split(".")
-    groups = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    return f"{sign}{'.'.join(groups)},{cents}"
+    return date_figures(value, separator=".", empty="")
 
 
 def fine_sentence_applies(term_end: dt.date, on_date: dt.date) -> bool:
@@ -142,7 +131,7 @@ def _contacts(municipality: Municipality, municipality_contacts: dict) -> dict:
     given = municipality_contacts.get(municipality.pk) or {}
     return {
         "name": given.get("name") or municipality.name,
-        "phone": given.get("phone") or "",
+        "phone": format_phone(given.get("phone")),
         "email": given.get("email") or "",
         "website": given.get("website") or "",
     }
@@ -155,13 +144,13 @@ def snapshot_for(person: Person, *, on_date: dt.date, municipality_contacts: dic
     return {
         "version": SNAPSHOT_VERSION,
         "letter_date": on_date.isoformat(),
-        "letter_date_words": date_in_words(on_date),
+        "letter_date_words": date_words(on_date),
         "recipient": recipient,
         "bsn": person.bsn,
         "salutation": salutation,
         "municipality": _contacts(person.municipality, municipality_contacts),
         "term_end": person.term_end.isoformat(),
-        "term_end_words": date_in_words(person.term_end),
+        "term_end_words": date_words(person.term_end),
         "fine_sentence": fine_sentence_applies(person.term_end, on_date),
         "exams": exams,
         "exams_to_do": exams_to_do,

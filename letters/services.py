@@ -18,9 +18,10 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 
-from pib.dates import add_months, date_in_words
+from pib.dates import add_months
+from pib.formatting import date_words, format_phone
 
-from .content import fine_sentence_applies
+from .content import date_short, fine_sentence_applies
 from .models import Letter, LetterBundle, RenderStatus
 from .pdf import render_to_pdf
 
@@ -172,11 +173,11 @@ SAMPLE_BSN = "999999990"  # elfproef-valid test number, not issued to anyone
 def sample_snapshot(*, municipality_name: str, phone: str, email: str, website: str, on_date: dt.date) -> dict:
     """A fictitious person ("Voorbeeld") with some data in every table of the letter."""
     term_end = add_months(on_date, 6)
-    d = lambda value: f"{value:%d.%m.%Y}"  # noqa: E731
+    d = date_short
     return {
         "version": 1,
         "letter_date": on_date.isoformat(),
-        "letter_date_words": date_in_words(on_date),
+        "letter_date_words": date_words(on_date),
         "recipient": {
             "title": "Mevrouw",
             "initials": "A.",
@@ -187,9 +188,9 @@ def sample_snapshot(*, municipality_name: str, phone: str, email: str, website: 
         },
         "bsn": SAMPLE_BSN,
         "salutation": "Geachte mevrouw Voorbeeld,",
-        "municipality": {"name": municipality_name, "phone": phone, "email": email, "website": website},
+        "municipality": {"name": municipality_name, "phone": format_phone(phone), "email": email, "website": website},
         "term_end": term_end.isoformat(),
-        "term_end_words": date_in_words(term_end),
+        "term_end_words": date_words(term_end),
         "fine_sentence": fine_sentence_applies(term_end, on_date),
         "exams": [
             {"name": name, "last_exam": d(add_months(on_date, -months)), "status": status, "attempts": attempts}

@@ -1,12 +1,7 @@
-"""Dutch calendar helpers shared by the selection, the letter and the screens (no locale needed)."""
+"""Calendar arithmetic shared by the selection and the letter (formatting lives in ``pib.formatting``)."""
 
 import calendar
 import datetime as dt
-
-MONTHS_NL = (
-    "januari", "februari", "maart", "april", "mei", "juni",
-    "juli", "augustus", "september", "oktober", "november", "december",
-)  # fmt: skip
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -15,8 +10,3 @@ def add_months(day: dt.date, months: int) -> dt.date:
     index = day.year * 12 + (day.month - 1) + months
     year, month0 = divmod(index, 12)
     return dt.date(year, month0 + 1, min(day.day, calendar.monthrange(year, month0 + 1)[1]))
-
-
-def date_in_words(value: dt.date) -> str:
-    """``15 december 2020``, as the manual's letter and 'Overzicht ELIP' write it."""
-    return f"{value.day} {MONTHS_NL[value.month - 1]} {value.year}"

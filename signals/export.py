@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterator
 
 from django.db.models import QuerySet
 
+from pib.formatting import date_figures
+
 from .constants import SignalCode, SignalStatus
 
 HEADER = ["Status", "BSN", "Achternaam", "Voornamen", "Code signaal", "Omschrijving", "Datum signaal", "Contactpersoon"]
@@ -37,7 +39,7 @@ def signal_row(signal) -> list[str]:
         neutralise(person.first_names),
         neutralise(signal.code),
         neutralise(CODE_LABELS.get(signal.code, "")),
-        signal.placed_on.strftime("%d-%m-%Y"),
+        date_figures(signal.placed_on),
         neutralise(getattr(signal, "contact_name", "") or ""),
     ]
 

@@ -33,6 +33,7 @@ from elip.services.enrolment import (
 )
 from pib.access import role_required
 from pib.constants import Role
+from pib.formatting import format_phone
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ def _unsign(request, step: str, token: str) -> dict | None:
 
 
 def _summary(data: dict, fields) -> list[tuple[str, str]]:
-    return [(FIELD_LABELS[f], data.get(f, "")) for f in fields]
+    return [(FIELD_LABELS[f], format_phone(data.get(f)) if f.endswith("_phone") else data.get(f, "")) for f in fields]
 
 
 def _address(data: dict) -> str:

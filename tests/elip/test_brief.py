@@ -170,7 +170,7 @@ def test_valid_enrol_shows_confirmation_and_saves_nothing_until_confirmed(client
     page = text(response)
     assert "Klik op Versturen om de mutaties definitief te versturen. Wilt u dit niet? Klik dan op Annuleren." in page
     assert ">Aanmelden</button>" in page and ">Annuleren</a>" in page
-    assert "0611112222" in page and "9722 TB" in page  # the normalised data, for a last look
+    assert "06 11112222" in page and "9722 TB" in page  # the normalised data, grouped for reading, for a last look
     assert "Bekijk voorbeeldbrief (PDF)" in page
     assert "csrfmiddlewaretoken" in page
     assert not ElipEnrolment.objects.exists()

@@ -6,28 +6,12 @@ from decimal import Decimal
 
 import pytest
 
-from letters.content import amount, build_snapshots, fine_sentence_applies
+from letters.content import build_snapshots, fine_sentence_applies
 from pib.constants import Gender
-from pib.dates import add_months, date_in_words
+from pib.dates import add_months
 from tests.pib.factories import PersonFactory
 
 from .helpers import CONTACTS, LETTER_DATE, contacts_for, model_person
-
-
-def test_date_in_words_uses_dutch_months_without_locale():
-    assert date_in_words(dt.date(2020, 12, 15)) == "15 december 2020"
-    assert date_in_words(dt.date(2021, 3, 1)) == "1 maart 2021"
-    assert [date_in_words(dt.date(2021, m, 2)).split()[1] for m in range(1, 13)] == [
-        "januari", "februari", "maart", "april", "mei", "juni",
-        "juli", "augustus", "september", "oktober", "november", "december",
-    ]  # fmt: skip
-
-
-def test_amount_format_as_the_letter():
-    assert amount(Decimal("10000")) == "10.000,00"
-    assert amount(Decimal("0")) == "0,00"
-    assert amount(Decimal("1234567.891")) == "1.234.567,89"
-    assert amount(Decimal("999.5")) == "999,50"
 
 
 def test_add_months_clamps_day():

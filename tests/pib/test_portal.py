@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from pib.access import SESSION_KEY
 from pib.constants import Role
-from pib.templatetags.portal import aantal, datum, datumtijd, euro, portal_url
+from pib.templatetags.portal import aantal, datum, datumtijd, euro, telefoon
 from pib.views import PARTS, parts_for, url_or_empty
 from tests.pib.factories import UserFactory, municipality
 
@@ -250,9 +250,9 @@ def test_datum_datumtijd_and_aantal():
     assert timezone.get_current_timezone_name() == "Europe/Amsterdam"
 
 
-def test_portal_url_tolerates_unknown_names():
-    assert portal_url("start") == "/"
-    assert portal_url("bestaat:niet") == ""
+def test_telefoon_groups_a_dutch_number_and_shows_empty_as_a_dash():
+    assert telefoon("0503679111") == "050 367 91 11"
+    assert telefoon("") == "-"
 
 
 # --- Error pages in Dutch ----------------------------------------------------------------------------------
