@@ -31,7 +31,7 @@ from pib.formatting import amount, date_figures, date_words, format_phone
 from pib.models import Enrolment, Exam, ExamAttempt, LoanRequest, Municipality, Person
 from pib.selectors import persons_with_loan_usage
 
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2  # 2: phone printed grouped, ONA written out
 
 
 # The letter's names and order (the appendix: speaking, listening, reading, writing, KNM; then ONA).
@@ -41,8 +41,10 @@ EXAM_NAMES = {
     ExamComponent.READING: "Leesvaardigheid",
     ExamComponent.WRITING: "Schrijfvaardigheid",
     ExamComponent.KNM: "Kennis Nederlandse Maatschappij",
-    ExamComponent.ONA: "ONA",
+    ExamComponent.ONA: "Oriëntatie op de Nederlandse Arbeidsmarkt (ONA)",
 }
+# In the list of exams still to do ONA has been written out already (the exam table comes first).
+EXAM_SHORT_NAMES = {ExamComponent.ONA: "ONA"}
 EXAM_ORDER = {component: i for i, component in enumerate(EXAM_NAMES)}
 
 # How many months before the term end the fine sentence starts to appear (DOMAIN.md "The letter").
@@ -107,7 +109,7 @@ def _exam_rows(person: Person) -> tuple[list[dict], list[str]]:
             }
         )
         if status in (ExamStatus.FAILED, ExamStatus.TO_DO):
-            to_do.append(name)
+            to_do.append(EXAM_SHORT_NAMES.get(exam.component, name))
     return rows, to_do
 
 

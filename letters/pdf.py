@@ -5,6 +5,7 @@ fonts are registered in one ``FontConfiguration``; both are reused for every doc
 URL fetcher serves only the bundled assets under ``letters/static/letters/`` (from memory after
 the first read) and refuses everything else: no network, no file outside the asset directory,
 no data: URLs. A letter's HTML links to nothing, so rendering one touches no file or network.
+Every PDF is PDF/A-3a (archival, tagged; see ``letters.pdfa``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from django.template.loader import render_to_string
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from .pdfa import PDF_VARIANT
 
 logger = logging.getLogger(__name__)
 # WeasyPrint logs every layout step at INFO: noise in a worker that prints thousands of letters.
@@ -88,7 +91,7 @@ class _Renderer:
 
     def html_to_pdf(self, html: str) -> bytes:
         document = HTML(string=html, base_url=BASE_URL, url_fetcher=self.fetcher)
-        return document.write_pdf(stylesheets=[self.stylesheet], font_config=self.font_config)
+        return document.write_pdf(stylesheets=[self.stylesheet], font_config=self.font_config, pdf_variant=PDF_VARIANT)
 
 
 _renderer: _Renderer | None = None

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import logging
 
 from django.core.files.base import ContentFile
@@ -16,14 +15,14 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
-from pypdf import PdfReader, PdfWriter
 
 from pib.dates import add_months
 from pib.formatting import date_words, format_phone
 
-from .content import date_short, fine_sentence_applies
+from .content import SNAPSHOT_VERSION, date_short, fine_sentence_applies
 from .models import Letter, LetterBundle, RenderStatus
 from .pdf import render_to_pdf
+from .pdfa import merge_pdfa
 
 logger = logging.getLogger(__name__)
 
@@ -99,13 +98,8 @@ def letters_render(*, letter_ids) -> list[int]:
 
 
 def merge_pdfs(files) -> tuple[bytes, int]:
-    """Merge PDF files (binary file objects) in order; returns (bytes, page count)."""
-    writer = PdfWriter()
-    for f in files:
-        writer.append(PdfReader(f))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue(), len(writer.pages)
+    """Merge letter PDFs (binary file objects) in order into one PDF/A-3a; returns (bytes, page count)."""
+    return merge_pdfa(files)
 
 
 def _build_bundle(run, municipality_id: int) -> None:
@@ -175,7 +169,7 @@ def sample_snapshot(*, municipality_name: str, phone: str, email: str, website: 
     term_end = add_months(on_date, 6)
     d = date_short
     return {
-        "version": 1,
+        "version": SNAPSHOT_VERSION,
         "letter_date": on_date.isoformat(),
         "letter_date_words": date_words(on_date),
         "recipient": {

@@ -17,7 +17,10 @@ Guarantees:
 * ``format_phone`` groups a Dutch number for the letter and the screens (``050 367 91 11``,
   ``0575 12 34 56``, ``06 12345678``, ``14 050``, ``0800 1234``), parsed and validated by
   libphonenumber (``phonenumbers``), and returns anything it cannot read as a Dutch number
-  unchanged (trimmed), so no input is ever lost.
+  unchanged (trimmed), so no input is ever lost;
+* ``normalize_phone`` is what is stored: the E.164 form of a valid Dutch number
+  (``+31503679111``, the municipal ``+3114050``), or None for anything else (the enrolment form's
+  validation; a data migration converted the values stored before).
 """
 
 from __future__ import annotations
@@ -154,3 +157,24 @@ def format_phone(value) -> str:
     if len(subscriber) == 6:
         return f"{area} {subscriber[:2]} {subscriber[2:4]} {subscriber[4:]}"
     return national
+
+
+_DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2212": "-"})
+
+
+def normalize_phone(value) -> str | None:
+    """E.164 form of a valid Dutch phone number (``+31503679111``; ``14 050`` → ``+3114050``), or None.
+    Accepts the written forms ``format_phone`` reads (spaces, dashes, ``+31``, ``0031``, ``(0)``)."""
+    text = str(value or "").strip().translate(_DASHES)
+    if not text or len(text) > 40 or not text.isascii():
+        return None
+    compact = _SEPARATORS.sub("", text.replace("(0)", ""))
+    if compact.startswith("00"):
+        compact = "+" + compact[2:]
+    try:
+        parsed = phonenumbers.parse(compact, "NL")
+    except phonenumbers.NumberParseException:
+        return None
+    if parsed.country_code != 31 or not phonenumbers.is_valid_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)

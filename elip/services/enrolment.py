@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from elip.constants import EnrolmentAction, EnrolmentStatus
 from elip.models import ElipEnrolment, ElipEnrolmentChange
+from pib.formatting import normalize_phone
 from pib.validators import normalize_postcode, validate_postcode
 
 # In the manual's order (§3.4): first what goes into the letter, then DUO's contact data.
@@ -48,7 +49,7 @@ FIELD_LABELS = {
 
 MSG_PHONE_OR_EMAIL = "U moet tenminste een telefoonnummer of een e-mailadres invullen."
 MSG_CONTACT_REQUIRED = "Het veld 'Contactpersoon' is verplicht"
-MSG_PHONE = "Vul een geldig Nederlands telefoonnummer in, zoals 050 599 96 00 of +31 50 599 96 00."
+MSG_PHONE = "Vul een geldig Nederlands telefoonnummer in, zoals 050 599 96 00, +31 50 599 96 00 of 14 050."
 MSG_EMAIL = "Vul een geldig e-mailadres in, zoals naam@gemeente.nl."
 MSG_WEBSITE = "Vul een geldig webadres in, zoals www.gemeente.nl of https://www.gemeente.nl/elip."
 MSG_HOUSE_NUMBER = "Vul een huisnummer in met alleen cijfers, zoals 6. Een toevoeging vult u apart in."
@@ -71,34 +72,9 @@ def _max_length(field: str) -> int:
     return ElipEnrolment._meta.get_field(field).max_length
 
 
-# --- Phone numbers ----------------------------------------------------------------------
-# Accepted, after removing spaces, dashes, dots, slashes and brackets:
-#   0XXXXXXXXX        ten digits starting with 0 (fixed and mobile lines)
-#   +31XXXXXXXXX      / 0031XXXXXXXXX: the same number in international form (a "(0)" is dropped)
-#   0800/0900/0906/0909 + 4–7 digits: information and service numbers
-#   14 + 3–4 digits:  the municipal number ("14 050"), which many municipalities use
-# Stored normalised: 10 digits starting with 0, or the service/municipal number's digits.
-_PHONE_SEPARATORS = re.compile(r"[\s\-./()]")
-
-
-def normalize_phone(value: str) -> str | None:
-    """The normalised form of a Dutch phone number, or None when it is not one."""
-    raw = str(value or "").strip()
-    raw = raw.replace("(0)", "")
-    compact = _PHONE_SEPARATORS.sub("", raw)
-    if compact.startswith("+31"):
-        compact = "0" + compact[3:]
-    elif compact.startswith("0031"):
-        compact = "0" + compact[4:]
-    if not compact.isdigit() or not compact.isascii():
-        return None
-    if re.fullmatch(r"0[1-9][0-9]{8}", compact):
-        return compact
-    if re.fullmatch(r"0(800|900|906|909)[0-9]{4,7}", compact):
-        return compact
-    if re.fullmatch(r"14[0-9]{3,4}", compact):
-        return compact
-    return None
+# Phone numbers are parsed and checked by ``pib.formatting.normalize_phone`` (phonenumbers): any
+# valid Dutch number, the municipal 14-number ("14 050") included, stored in E.164 ("+31503679111")
+# and printed with Dutch grouping by ``pib.formatting.format_phone``.
 
 
 def normalize_website(value: str) -> str | None:

@@ -61,8 +61,12 @@ def _unsign(request, step: str, token: str) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
+PHONE_FIELDS = ("letter_phone", "contact_phone")
+
+
 def _summary(data: dict, fields) -> list[tuple[str, str]]:
-    return [(FIELD_LABELS[f], format_phone(data.get(f)) if f.endswith("_phone") else data.get(f, "")) for f in fields]
+    """Label and value per field; phone numbers with the Dutch grouping the letter prints."""
+    return [(FIELD_LABELS[f], format_phone(data.get(f, "")) if f in PHONE_FIELDS else data.get(f, "")) for f in fields]
 
 
 def _address(data: dict) -> str:
@@ -133,11 +137,13 @@ def _form_step(request, *, step: str, initial: dict, template_context: dict):
             }
             if step == "wijzigen":
                 context["changes"] = [
-                    (FIELD_LABELS[f], old, new) for f, (old, new) in enrolment_diff(initial, data).items()
+                    (FIELD_LABELS[f], *((format_phone(v) for v in (old, new)) if f in PHONE_FIELDS else (old, new)))
+                    for f, (old, new) in enrolment_diff(initial, data).items()
                 ]
             return render(request, "elip/brief_confirm.html", context)
     else:
-        form = EnrolmentForm(initial=initial)
+        # Phone numbers are stored in E.164 and shown as the letter prints them (050 599 96 00).
+        form = EnrolmentForm(initial={**initial, **{f: format_phone(initial.get(f, "")) for f in PHONE_FIELDS}})
     return render(request, "elip/brief_form.html", {**template_context, "form": form, "step": step})
 
 

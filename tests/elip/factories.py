@@ -23,7 +23,7 @@ class ElipEnrolmentFactory(factory.django.DjangoModelFactory):
 
     municipality = factory.LazyFunction(lambda: municipality("GM0363"))
     status = EnrolmentStatus.ENROLLED
-    letter_phone = "020 255 29 09"
+    letter_phone = "+31202552909"  # stored normalised (E.164), as the enrolment service does
     letter_email = "inburgering@gemeente.nl"
     letter_website = "www.gemeente.nl/inburgering"
     contact_name = "Contactpersoon DUO"

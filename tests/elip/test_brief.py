@@ -24,7 +24,7 @@ FORM = {
     "letter_email": "elip@groningen.nl",
     "letter_website": "",
     "contact_name": "Test Groningen",
-    "contact_phone": "0677773333",
+    "contact_phone": "0627773333",
     "contact_email": "test@duo.nl",
     "contact_postcode": "9722TB",
     "contact_house_number": "6",
@@ -179,7 +179,7 @@ def test_valid_enrol_shows_confirmation_and_saves_nothing_until_confirmed(client
     assert response.status_code == 302 and response["Location"] == reverse("elip:brief")
     enrolment = ElipEnrolment.objects.get()
     assert (enrolment.municipality, enrolment.status) == (groningen, EnrolmentStatus.ENROLLED)
-    assert enrolment.letter_phone == "0611112222"
+    assert enrolment.letter_phone == "+31611112222"
     change = enrolment.changes.get()
     assert (change.user, change.action) == (user, EnrolmentAction.ENROL)
     assert "Uw gemeente is aangemeld voor de ELIP-ondersteuning." in text(client_.get(reverse("elip:brief")))
@@ -280,7 +280,7 @@ def test_enrolled_overview_shows_dispatches_and_both_data_blocks(client_, user, 
 def test_change_is_confirmed_with_bewaar_and_recorded(client_, user, groningen):
     enrolment_enrol(municipality=groningen, user=user, data=FORM)
     form = text(client_.get(reverse("elip:brief_change")))
-    assert 'value="0611112222"' in form  # filled with the current data
+    assert 'value="06 11112222"' in form  # filled with the current data
     response = client_.post(reverse("elip:brief_change"), {**FORM, "letter_email": "nieuw@groningen.nl"})
     page = text(response)
     assert ">Bewaar</button>" in page
@@ -305,7 +305,7 @@ def test_invalid_change_keeps_the_stored_data(client_, user, groningen):
     page = text(response)
     assert "Vul een geldig Nederlands telefoonnummer in" in page
     assert "Vul een geldig e-mailadres in" in page
-    assert ElipEnrolment.objects.get().letter_phone == "0611112222"
+    assert ElipEnrolment.objects.get().letter_phone == "+31611112222"
 
 
 def test_change_or_withdraw_when_not_enrolled_goes_back_with_a_message(client_):
@@ -352,7 +352,7 @@ def test_preview_uses_the_stored_letter_data(client_, user, groningen, fake_prev
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    expected = {"municipality": groningen, "phone": "0611112222", "email": "elip@groningen.nl", "website": ""}
+    expected = {"municipality": groningen, "phone": "+31611112222", "email": "elip@groningen.nl", "website": ""}
     assert fake_preview == [expected]
 
 

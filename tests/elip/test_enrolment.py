@@ -14,9 +14,9 @@ from elip.services.enrolment import (
     enrolment_change,
     enrolment_enrol,
     enrolment_withdraw,
-    normalize_phone,
     validate_enrolment_data,
 )
+from pib.formatting import format_phone, normalize_phone
 from tests.pib.factories import UserFactory, municipality
 
 VALID = {
@@ -24,7 +24,7 @@ VALID = {
     "letter_email": "elip@groningen.nl",
     "letter_website": "www.groningen.nl/elip",
     "contact_name": "Test Groningen",
-    "contact_phone": "06-77773333",
+    "contact_phone": "06-27773333",
     "contact_email": "contact@groningen.nl",
     "contact_postcode": "9722tb",
     "contact_house_number": "6",
@@ -45,8 +45,8 @@ def errors_of(data):
 
 def test_valid_data_is_normalised():
     cleaned = validate_enrolment_data(VALID)
-    assert cleaned["letter_phone"] == "0611112222"
-    assert cleaned["contact_phone"] == "0677773333"
+    assert cleaned["letter_phone"] == "+31611112222"
+    assert cleaned["contact_phone"] == "+31627773333"
     assert cleaned["contact_postcode"] == "9722 TB"
     assert cleaned["letter_website"] == "www.groningen.nl/elip"
 
@@ -73,22 +73,27 @@ def test_contact_person_is_required_with_the_manuals_message():
 
 
 @pytest.mark.parametrize(
-    ("raw", "normal"),
+    ("raw", "normal", "printed"),
     [
-        ("0611112222", "0611112222"),
-        ("06-1111 2222", "0611112222"),
-        ("050 599 96 00", "0505999600"),
-        ("(050) 599 96 00", "0505999600"),
-        ("+31 50 599 96 00", "0505999600"),
-        ("+31 (0)50 599 96 00", "0505999600"),
-        ("0031 6 11112222", "0611112222"),
-        ("0800-1234", "08001234"),
-        ("14 050", "14050"),
-        ("14 0591", "140591"),
+        ("0611112222", "+31611112222", "06 11112222"),
+        ("06-1111 2222", "+31611112222", "06 11112222"),
+        ("050 599 96 00", "+31505999600", "050 599 96 00"),
+        ("050 - 367 91 11", "+31503679111", "050 367 91 11"),
+        ("(050) 599 96 00", "+31505999600", "050 599 96 00"),
+        ("+31 50 599 96 00", "+31505999600", "050 599 96 00"),
+        ("+31 (0)50 599 96 00", "+31505999600", "050 599 96 00"),
+        ("0031 6 11112222", "+31611112222", "06 11112222"),
+        ("020 - 255 29 09", "+31202552909", "020 255 29 09"),
+        ("0800-1234", "+318001234", "0800 1234"),
+        ("0900 123 45 67", "+319001234567", "0900 1234567"),
+        ("14 050", "+3114050", "14 050"),
+        ("14 0591", "+31140591", "14 0591"),
     ],
 )
-def test_dutch_phone_numbers_are_normalised(raw, normal):
+def test_dutch_phone_numbers_are_normalised_and_printed_grouped(raw, normal, printed):
     assert normalize_phone(raw) == normal
+    assert format_phone(normal) == printed
+    assert format_phone(raw) == printed
 
 
 @pytest.mark.parametrize(
@@ -169,14 +174,14 @@ def test_enrol_stores_normalised_data_and_a_history_row(groningen, user):
     enrolment = enrolment_enrol(municipality=groningen, user=user, data=VALID)
     enrolment.refresh_from_db()
     assert enrolment.status == EnrolmentStatus.ENROLLED
-    assert enrolment.letter_phone == "0611112222"
+    assert enrolment.letter_phone == "+31611112222"
     assert enrolment.contact_postcode == "9722 TB"
     change = enrolment.changes.get()
     assert change.action == EnrolmentAction.ENROL
     assert change.user == user
     assert change.at is not None
     assert change.changes["status"] == [None, "aangemeld"]
-    assert change.changes["letter_phone"] == ["", "0611112222"]
+    assert change.changes["letter_phone"] == ["", "+31611112222"]
     assert "contact_house_number_addition" not in change.changes  # unchanged (empty) fields are left out
 
 
@@ -193,7 +198,7 @@ def test_enrolling_twice_is_a_domain_error_and_changes_nothing(groningen, user):
     enrolment_enrol(municipality=groningen, user=user, data=VALID)
     with pytest.raises(EnrolmentError, match="al aangemeld"):
         enrolment_enrol(municipality=groningen, user=user, data={**VALID, "letter_phone": "0501234567"})
-    assert ElipEnrolment.objects.get().letter_phone == "0611112222"
+    assert ElipEnrolment.objects.get().letter_phone == "+31611112222"
     assert ElipEnrolmentChange.objects.count() == 1
 
 
@@ -207,10 +212,10 @@ def test_change_records_old_and_new_per_field(groningen, user):
     change = ElipEnrolmentChange.objects.filter(action=EnrolmentAction.CHANGE).get()
     assert change.user == other
     assert change.changes == {
-        "letter_phone": ["0611112222", "0501234567"],
+        "letter_phone": ["+31611112222", "+31501234567"],
         "letter_website": ["www.groningen.nl/elip", ""],
     }
-    assert ElipEnrolment.objects.get().letter_phone == "0501234567"
+    assert ElipEnrolment.objects.get().letter_phone == "+31501234567"
 
 
 @pytest.mark.django_db
@@ -227,7 +232,7 @@ def test_invalid_change_changes_nothing(groningen, user):
     with pytest.raises(ValidationError):
         enrolment_change(municipality=groningen, user=user, data={**VALID, "contact_name": "", "letter_phone": "1"})
     enrolment = ElipEnrolment.objects.get()
-    assert (enrolment.contact_name, enrolment.letter_phone) == ("Test Groningen", "0611112222")
+    assert (enrolment.contact_name, enrolment.letter_phone) == ("Test Groningen", "+31611112222")
     assert ElipEnrolmentChange.objects.count() == 1
 
 
@@ -247,7 +252,7 @@ def test_withdraw_keeps_the_row_and_records_it(groningen, user):
     enrolment.refresh_from_db()
     assert enrolment.status == EnrolmentStatus.WITHDRAWN
     assert enrolment.withdrawn_at is not None
-    assert enrolment.letter_phone == "0611112222"
+    assert enrolment.letter_phone == "+31611112222"
     last = enrolment.changes.first()
     assert (last.action, last.changes) == (EnrolmentAction.WITHDRAW, {"status": ["aangemeld", "afgemeld"]})
     with pytest.raises(EnrolmentError):
