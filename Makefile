@@ -9,6 +9,8 @@ DEMO_SEED ?= 2025
 PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/elip
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/14
+# The money-boundary tests (marker both_databases) run a second time on the embedded default, SQLite.
+TEST_SQLITE_URL ?= sqlite:///$(CURDIR)/var/test-money.sqlite3
 
 .PHONY: setup system-packages venv services demo test lint bench lock
 
@@ -44,9 +46,16 @@ lint: venv
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 
+# The whole suite on PostgreSQL; then (only when no PYTEST_ARGS narrow it) the money boundaries
+# (marker both_databases) again on SQLite, where a SUM of decimals is a float.
 test: setup services
+	mkdir -p var
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		$(VENV)/bin/pytest $(PYTEST_ARGS)
+ifeq ($(strip $(PYTEST_ARGS)),)
+	DATABASE_URL=$(TEST_SQLITE_URL) REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+		$(VENV)/bin/pytest -q -m both_databases
+endif
 
 bench: setup services
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/elip_bench} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \

@@ -10,7 +10,8 @@ policy version in force on D (``active_policy``):
 * The 100% is the person's own ``Loan.limit``. A person without a Loan row, or with a limit of 0,
   has nothing to borrow and is never selected.
 * "Used" is the sum of the person's paid (Betaald) invoices (``pib.selectors.persons_with_loan_usage``);
-  rejected invoices never count. Percentages compare exactly, in decimals, never floats:
+  rejected invoices never count. Percentages compare exactly, in whole cents and basis points,
+  never floats (not even on SQLite, whose SUM of decimals is a float):
   ``used * 100 >= percentage * limit``. With a limit of € 10.000,00: € 7.500,00 (exactly 75.00%)
   counts, € 7.499,00 (74.99%) does not; € 9.500,00 (exactly 95.00%) counts for the loan rule.
 * Term rule: ``term_end <= D + N months`` (N = ``months_before_term_end``) and used ≥ the term-rule
@@ -31,9 +32,9 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import (
+    BigIntegerField,
     Case,
     CharField,
-    DecimalField,
     ExpressionWrapper,
     F,
     Q,
@@ -52,8 +53,6 @@ from pib.selectors import persons_with_loan_usage
 from .constants import MatchedRule
 from .models import PolicyVersion, RunMunicipality, SelectionRun
 
-PERCENT = {"max_digits": 5, "decimal_places": 2}
-PRODUCT = DecimalField(max_digits=20, decimal_places=4)
 PREVIOUS_DISPATCH_MONTHS = 3
 
 
@@ -70,45 +69,53 @@ def active_policy(on_date: dt.date) -> PolicyVersion:
     return policy
 
 
+def _basis_points(percentage) -> int:
+    """A policy percentage with 2 decimals as a whole number of hundredths of a percent (75.00 -> 7500)."""
+    return int(Decimal(percentage).scaleb(2))
+
+
 def elip_candidates(on_date: dt.date, policy: PolicyVersion | None = None) -> QuerySet[Person]:
     """Persons in the ELIP population at ``on_date`` (see the module docstring for every boundary),
-    annotated ``loan_limit``, ``loan_used``, ``loan_remaining`` and ``matched_rule``
+    annotated with the loan usage of ``pib.selectors.persons_with_loan_usage`` and ``matched_rule``
     (``elip.constants.MatchedRule``). One SQL query; letters are not taken into account here.
 
     The paid-invoice sum appears once in the WHERE clause: the percentage a person must reach
     depends only on the term (inside the horizon: the lower of the two rules; outside: the loan
     rule, or nothing), so ``used * 100 >= limit * required`` decides both rules in one comparison.
+    It is done in integers (cents × 10,000 against basis points × cents), so it is exact on SQLite
+    as on PostgreSQL: no float ever decides a boundary.
     """
     policy = policy or active_policy(on_date)
     horizon = add_months(on_date, policy.months_before_term_end)
-    term_pct = Decimal(policy.term_rule_percentage)
-    loan_pct = None if policy.loan_rule_percentage is None else Decimal(policy.loan_rule_percentage)
-    within_term_pct = term_pct if loan_pct is None else min(term_pct, loan_pct)
+    term_bp = _basis_points(policy.term_rule_percentage)
+    loan_bp = None if policy.loan_rule_percentage is None else _basis_points(policy.loan_rule_percentage)
+    within_term_bp = term_bp if loan_bp is None else min(term_bp, loan_bp)
 
     in_term = Q(term_end__lte=horizon)
-    required = Case(
-        When(in_term, then=Value(within_term_pct, output_field=DecimalField(**PERCENT))),
-        default=Value(loan_pct, output_field=DecimalField(**PERCENT)),  # NULL: not selectable
-        output_field=DecimalField(**PERCENT),
+    required_bp = Case(
+        When(in_term, then=Value(within_term_bp, output_field=BigIntegerField())),
+        default=Value(loan_bp, output_field=BigIntegerField()),  # NULL: not selectable
+        output_field=BigIntegerField(),
     )
-    base = Person.objects.filter(
-        law=Law.WI2013,
-        obligation_status=ObligationStatus.OBLIGED,
-        loan__limit__gt=0,
-    )
-    used_x100 = ExpressionWrapper(F("loan_used") * Value(100), output_field=PRODUCT)
+    base = Person.objects.filter(law=Law.WI2013, obligation_status=ObligationStatus.OBLIGED)
+    used_x10000 = ExpressionWrapper(F("loan_used_cents") * Value(10_000), output_field=BigIntegerField())
     return (
         persons_with_loan_usage(base)
+        .filter(loan_limit_cents__gt=0)
         .alias(
-            used_x100=used_x100,
-            required_x_limit=ExpressionWrapper(required * F("loan__limit"), output_field=PRODUCT),
+            used_x10000=used_x10000,
+            required_x_limit=ExpressionWrapper(required_bp * F("loan_limit_cents"), output_field=BigIntegerField()),
         )
-        .filter(used_x100__gte=F("required_x_limit"))
+        .filter(used_x10000__gte=F("required_x_limit"))
         .annotate(
             matched_rule=Case(
                 When(
                     in_term
-                    & Q(used_x100__gte=ExpressionWrapper(Value(term_pct) * F("loan__limit"), output_field=PRODUCT)),
+                    & Q(
+                        used_x10000__gte=ExpressionWrapper(
+                            Value(term_bp) * F("loan_limit_cents"), output_field=BigIntegerField()
+                        )
+                    ),
                     then=Value(MatchedRule.TERM_AND_LOAN),
                 ),
                 default=Value(MatchedRule.LOAN_ONLY),

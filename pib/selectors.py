@@ -1,50 +1,91 @@
-"""Reads of DUO's registry."""
+"""Reads of DUO's registry.
+
+Money is compared exactly on every database. The columns are ``DecimalField``s, but SQLite keeps
+them as floating point and its ``SUM`` adds floats: 7.499,70 + 10 × 0,03 sums to 7499.999999999997
+there, just below a threshold of 7.500,00. So every sum and every comparison of money is done in
+whole cents (``cents``: the amount × 100, rounded, as a 64-bit integer — exact on SQLite and on
+PostgreSQL), and the euro figures the screens show are derived from those cents.
+"""
 
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    BigIntegerField,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Round
 
 from .constants import InvoiceStatus
 from .models import Invoice, Person
 
-ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=12, decimal_places=2))
+EURO = DecimalField(max_digits=12, decimal_places=2)
+ZERO_CENTS = Value(0, output_field=BigIntegerField())
 
 
-def paid_invoices_total():
-    """Correlated subquery: the sum of a person's paid invoices (what DUO paid from the loan)."""
+def cents(amount) -> Cast:
+    """An exact integer number of cents for a money column or expression (on SQLite the float
+    ``x.yz * 100`` can be ``…99999``, so it is rounded before the cast, never truncated)."""
+    expression = F(amount) if isinstance(amount, str) else amount
+    return Cast(Round(expression * Value(100)), BigIntegerField())
+
+
+def euros(cents_expression) -> ExpressionWrapper:
+    """Cents back to euros for display (``Decimal`` with 2 places); never compare these."""
+    return ExpressionWrapper(cents_expression * Value(Decimal("0.01"), output_field=EURO), output_field=EURO)
+
+
+def paid_invoices_cents():
+    """Correlated subquery: the sum in cents of a person's paid invoices (what DUO paid from the loan)."""
     return Coalesce(
         Subquery(
             Invoice.objects.filter(person_id=OuterRef("pk"), status=InvoiceStatus.PAID)
             .order_by()
             .values("person_id")
-            .annotate(total=Sum("total_amount"))
+            .annotate(total=Sum(cents("total_amount")))
             .values("total")[:1],
-            output_field=DecimalField(max_digits=12, decimal_places=2),
+            output_field=BigIntegerField(),
         ),
-        ZERO,
+        ZERO_CENTS,
     )
 
 
 def persons_with_loan_usage(queryset: QuerySet[Person] | None = None) -> QuerySet[Person]:
-    """Annotate ``loan_limit``, ``loan_used`` and ``loan_remaining`` in one query.
+    """Annotate the loan usage in one query, in whole cents for comparing and in euros for showing:
+    ``loan_limit_cents``, ``loan_used_cents``, ``loan_remaining_cents`` (integers, exact on every
+    database) and ``loan_limit``, ``loan_used``, ``loan_remaining`` (Decimal euros, derived from
+    the cents).
 
     Used = sum of paid (Betaald) invoices; rejected invoices never count.
     A person without a Loan row has limit 0 (nothing to borrow).
     """
     queryset = Person.objects.all() if queryset is None else queryset
-    return queryset.annotate(
-        loan_limit=Coalesce(F("loan__limit"), ZERO),
-        loan_used=paid_invoices_total(),
-    ).annotate(loan_remaining=F("loan_limit") - F("loan_used"))
+    return (
+        queryset.annotate(
+            loan_limit_cents=Coalesce(cents("loan__limit"), ZERO_CENTS),
+            loan_used_cents=paid_invoices_cents(),
+        )
+        .annotate(loan_remaining_cents=F("loan_limit_cents") - F("loan_used_cents"))
+        .annotate(
+            loan_limit=euros(F("loan_limit_cents")),
+            loan_used=euros(F("loan_used_cents")),
+            loan_remaining=euros(F("loan_remaining_cents")),
+        )
+    )
 
 
 def person_loan_usage(person: Person) -> tuple[Decimal, Decimal, Decimal]:
-    """(limit, used, remaining) of one person, through the same annotation."""
+    """(limit, used, remaining) of one person in euros, computed exactly from the cents."""
     row = persons_with_loan_usage(Person.objects.filter(pk=person.pk)).values_list(
-        "loan_limit", "loan_used", "loan_remaining"
+        "loan_limit_cents", "loan_used_cents", "loan_remaining_cents"
     )[0]
-    return tuple(Decimal(v).quantize(Decimal("0.01")) for v in row)
+    return tuple(Decimal(int(v)).scaleb(-2) for v in row)
 
 
 # --- ELIP person screens (Raadplegen ELIP personen, manual chapter 4) ---------------------------

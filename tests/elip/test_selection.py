@@ -1,4 +1,8 @@
-"""ELIP selection: every boundary of DOMAIN.md "ELIP criteria" and the dated policy versions."""
+"""ELIP selection: every boundary of DOMAIN.md "ELIP criteria" and the dated policy versions.
+
+Marked ``both_databases``: ``make test`` runs this module on PostgreSQL and again on SQLite (the
+embedded default, where a SUM of decimals is a float), so every boundary holds on both.
+"""
 
 import datetime as dt
 from decimal import Decimal
@@ -7,13 +11,14 @@ import pytest
 
 from elip.constants import MatchedRule
 from elip.models import PolicyVersion
-from elip.selectors import NoPolicyInForce, active_policy, elip_candidates
+from elip.selectors import NoPolicyInForce, active_policy, elip_candidates, estimate_for_municipality
 from pib.constants import InvoiceStatus, Law, ObligationStatus
 from pib.dates import add_months
-from pib.models import Loan
-from tests.pib.factories import PersonFactory, pay
+from pib.models import Contract, Invoice, Loan
+from pib.selectors import person_loan_usage
+from tests.pib.factories import InstitutionFactory, PersonFactory, municipality, pay
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 D = dt.date(2023, 6, 14)  # a Wednesday under the 2021 policy: 12 months + 75%, or 95%
 FAR = dt.date(2030, 1, 1)
@@ -230,3 +235,82 @@ def test_selection_is_one_query(django_assert_num_queries):
     with django_assert_num_queries(1):
         rows = list(elip_candidates(D, policy).values_list("pk", "matched_rule", "loan_used", "loan_limit"))
     assert len(rows) == 2
+
+
+# --- many invoices: sums land exactly on the boundary, on every database -------------------------
+
+
+def paid_in_parts(parts: list[str], term_end=FAR):
+    """A person (limit 10,000.00) with one paid invoice per amount in ``parts``, in that order."""
+    p = PersonFactory(term_end=term_end)
+    contract = Contract.objects.create(
+        person=p,
+        number=f"C{p.pk}",
+        course="inburgering",
+        institution=InstitutionFactory(),
+        start_date=p.term_start,
+        end_date=p.term_end,
+        hours=1,
+        hourly_rate=Decimal("10000"),
+    )
+    Invoice.objects.bulk_create(
+        Invoice(
+            person=p,
+            contract=contract,
+            number=f"F{p.pk}-{i}",
+            description="Factuur inburgering",
+            invoice_date=p.term_start,
+            status=InvoiceStatus.PAID,
+            period_start=p.term_start,
+            period_end=p.term_end,
+            course_count=1,
+            course_amount=Decimal(amount),
+        )
+        for i, amount in enumerate(parts)
+    )
+    return p
+
+
+# Each list adds up to exactly 7,500.00 (75%) or 9,500.00 (95%) in cents. Added as floats, in
+# this order, as SQLite's SUM does, most land just below: "7499.70 + 10 × 0.03" gives
+# 7499.999999999997, "7430.00 + 1000 × 0.07" 7499.999999999709, "625 × 15.20" 9499.999999999995,
+# "9499.50 + 10 × 0.05" 9499.999999999993 (the 0.01 ones land just above).
+AT_75 = {
+    "3 x 2500.00": ["2500.00"] * 3,
+    "750 x 10.00": ["10.00"] * 750,
+    "7499.70 + 10 x 0.03": ["7499.70"] + ["0.03"] * 10,
+    "7430.00 + 1000 x 0.07": ["7430.00"] + ["0.07"] * 1000,
+    "7496.00 + 400 x 0.01": ["7496.00"] + ["0.01"] * 400,
+}
+AT_95 = {
+    "625 x 15.20": ["15.20"] * 625,
+    "9499.50 + 10 x 0.05": ["9499.50"] + ["0.05"] * 10,
+    "9430.00 + 1000 x 0.07": ["9430.00"] + ["0.07"] * 1000,
+    "9499.90 + 10 x 0.01": ["9499.90"] + ["0.01"] * 10,
+}
+
+
+@pytest.mark.parametrize("parts", AT_75.values(), ids=AT_75.keys())
+def test_many_invoices_adding_up_to_exactly_75_percent_are_selected_one_cent_less_not(parts):
+    assert sum(Decimal(a) for a in parts) == Decimal("7500.00")
+    at = paid_in_parts(parts, term_end=dt.date(2024, 1, 1))
+    below = paid_in_parts([*parts[:-1], str(Decimal(parts[-1]) - Decimal("0.01"))], term_end=dt.date(2024, 1, 1))
+    result = selected()
+    assert result.get(at.pk) == MatchedRule.TERM_AND_LOAN
+    assert below.pk not in result
+    # the estimate and the person screen agree with the run
+    assert estimate_for_municipality(municipality("GM0363"), on_date=D) == 1
+    assert person_loan_usage(at) == (Decimal("10000.00"), Decimal("7500.00"), Decimal("2500.00"))
+    assert person_loan_usage(below) == (Decimal("10000.00"), Decimal("7499.99"), Decimal("2500.01"))
+
+
+@pytest.mark.parametrize("parts", AT_95.values(), ids=AT_95.keys())
+def test_many_invoices_adding_up_to_exactly_95_percent_are_selected_whatever_the_term_one_cent_less_not(parts):
+    assert sum(Decimal(a) for a in parts) == Decimal("9500.00")
+    at = paid_in_parts(parts)
+    below = paid_in_parts([*parts[:-1], str(Decimal(parts[-1]) - Decimal("0.01"))])
+    result = selected()
+    assert result.get(at.pk) == MatchedRule.LOAN_ONLY
+    assert below.pk not in result
+    assert estimate_for_municipality(municipality("GM0363"), on_date=D) == 1
+    assert person_loan_usage(at) == (Decimal("10000.00"), Decimal("9500.00"), Decimal("500.00"))

@@ -7,7 +7,7 @@ from pib.models import Exam, Person
 from pib.selectors import person_loan_usage, persons_with_loan_usage
 from tests.pib.factories import PersonFactory, add_exam, pay
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]  # also on SQLite (make test)
 
 
 def test_only_paid_invoices_count_as_loan_used():
