@@ -31,20 +31,25 @@ venv: $(VENV)/.installed
 services:
 	@bash scripts/services.sh
 
+# The demo runs with DEBUG off, so it needs keys of its own: made once in var/demo-keys.env
+# (the portal refuses the committed demo keys with DEBUG off, see pib/keys.py).
+DEMO_ENV := set -a && . var/demo-keys.env && set +a &&
 demo: setup
 	mkdir -p var
-	$(PY) manage.py migrate --noinput -v0
-	$(PY) manage.py seed_demo --persons $(DEMO_PERSONS) --seed $(DEMO_SEED) --if-empty
-	$(PY) manage.py elip_run
-	$(PY) manage.py demo_events --seed $(DEMO_SEED)
+	test -s var/demo-keys.env || $(PY) -c 'import secrets; print(f"SECRET_KEY={secrets.token_urlsafe(50)}\nREADLOG_KEY={secrets.token_urlsafe(50)}")' > var/demo-keys.env
+	chmod 600 var/demo-keys.env
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput -v0
+	$(DEMO_ENV) $(PY) manage.py seed_demo --persons $(DEMO_PERSONS) --seed $(DEMO_SEED) --if-empty
+	$(DEMO_ENV) $(PY) manage.py elip_run
+	$(DEMO_ENV) $(PY) manage.py demo_events --seed $(DEMO_SEED)
 	@echo "Portal: http://127.0.0.1:$(PORT)/  (DUO-beheer: http://127.0.0.1:$(PORT)/beheer/)"
-	$(PY) manage.py runserver 127.0.0.1:$(PORT) --insecure
+	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT) --insecure
 
 lint: venv
 	mkdir -p var
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) manage.py makemigrations --check --dry-run
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 
 # The whole suite on PostgreSQL; then (only when no PYTEST_ARGS narrow it) the money boundaries
 # (marker both_databases) again on SQLite, where a SUM of decimals is a float.

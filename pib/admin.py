@@ -26,7 +26,7 @@ from .models import (
     ReadLogEntry,
     TermExtension,
 )
-from .readlog import bsn_hash
+from .readlog import bsn_hash_lookup
 from .services import person_create, person_update, term_extension_add, term_extension_update
 from .validators import is_valid_bsn
 
@@ -328,7 +328,7 @@ class ReadLogEntryAdmin(ReadOnlyAdmin):
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
         if is_valid_bsn(term):
-            return queryset.filter(bsn_hash=bsn_hash(term)), False
+            return queryset.filter(bsn_hash_lookup(term)), False
         return super().get_search_results(request, queryset, search_term)
 
 

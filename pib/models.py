@@ -354,6 +354,7 @@ class ReadLogEntry(models.Model):
 
     class Result(models.TextChoices):
         SHOWN = "getoond", "Getoond"
+        FOUND = "gevonden", "Gevonden (zoekopdracht)"
         DENIED = "geweigerd", "Geweigerd"
         NOT_FOUND = "niet_gevonden", "Niet gevonden"
 
@@ -368,6 +369,7 @@ class ReadLogEntry(models.Model):
         Person, verbose_name="inburgeraar", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     bsn_hash = models.CharField("BSN (gehasht)", max_length=64, blank=True, db_index=True)
+    bsn_key_id = models.CharField("sleutel-id BSN-hash", max_length=16, blank=True)
     result = models.CharField("resultaat", max_length=15, choices=Result.choices, default=Result.SHOWN)
 
     class Meta:

@@ -1,17 +1,40 @@
 """Read logging: every screen, PDF or CSV that shows a person's data writes log rows
-in the same request. Append-only; the BSN is only ever stored as a keyed hash."""
+in the same request. Append-only (in PostgreSQL too: see the read-log trigger migration).
+
+The BSN is only ever stored as HMAC-SHA256 under ``READLOG_KEY`` — a key of its own, not
+``SECRET_KEY`` — with the id of that key (``READLOG_KEY_ID``) on each row. After a rotation the
+old key stays in ``READLOG_OLD_KEYS`` so DUO can still search older rows by BSN
+(``bsn_hash_lookup``); see docs/privacy.md."""
 
 import hashlib
+import hmac
 
 from django.conf import settings
+from django.db.models import Q
 
 from .models import ReadLogEntry
 from .validators import normalize_bsn
 
 
-def bsn_hash(bsn: str) -> str:
-    """Keyed hash of a BSN, so DUO can search the log by BSN without it being stored in plain text."""
-    return hashlib.sha256(f"{settings.SECRET_KEY}:{normalize_bsn(bsn)}".encode()).hexdigest()
+def _keys() -> dict[str, str]:
+    """Every known read-log key by id, the current one included."""
+    return {**getattr(settings, "READLOG_OLD_KEYS", {}), settings.READLOG_KEY_ID: settings.READLOG_KEY}
+
+
+def bsn_hash(bsn: str, key_id: str | None = None) -> str:
+    """HMAC-SHA256 of the normalised BSN under the key ``key_id`` (default: the current key)."""
+    key = _keys()[key_id or settings.READLOG_KEY_ID]
+    return hmac.new(key.encode(), normalize_bsn(bsn).encode(), hashlib.sha256).hexdigest()
+
+
+def bsn_hash_lookup(bsn: str) -> Q:
+    """Rows whose hash is this BSN's under the key they were written with (any known key)."""
+    query = Q(pk__in=[])
+    for key_id in _keys():
+        query |= Q(bsn_key_id=key_id, bsn_hash=bsn_hash(bsn, key_id))
+    # Rows written before READLOG_KEY existed (no key id): sha256 over SECRET_KEY and the BSN.
+    legacy = hashlib.sha256(f"{settings.SECRET_KEY}:{normalize_bsn(bsn)}".encode()).hexdigest()
+    return query | Q(bsn_key_id="", bsn_hash=legacy)
 
 
 def log_read(
@@ -26,6 +49,7 @@ def log_read(
         "role": role,
         "screen": screen,
         "result": result,
+        "bsn_key_id": settings.READLOG_KEY_ID,
     }
     rows = [ReadLogEntry(person=p, bsn_hash=bsn_hash(p.bsn), **base) for p in persons]
     ReadLogEntry.objects.bulk_create(rows or [ReadLogEntry(bsn_hash=bsn_hash(bsn) if bsn else "", **base)])

@@ -23,6 +23,12 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        # First in MIDDLEWARE, so these also reach responses that other middleware made from an
+        # exception (a 400 for a disallowed Host, raised by CommonMiddleware), not only views' answers.
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         policy = CONTENT_SECURITY_POLICY
         if request.path.startswith(self.admin_prefix):
             policy = policy.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace(

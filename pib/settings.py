@@ -10,13 +10,21 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 
+from pib.keys import DEMO_READLOG_KEY, DEMO_SECRET_KEY
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env.str("SECRET_KEY", default="embedded-demo-only-not-secret-4f1c9e0b7a2d4c7e9b1a3f5d6e8c0b2a")
+# The demo keys only run with DEBUG on: with DEBUG off, pib.checks refuses them (and weak keys).
+SECRET_KEY = env.str("SECRET_KEY", default=DEMO_SECRET_KEY)
+# HMAC key of BSNs in the read log, separate from SECRET_KEY; READLOG_KEY_ID is stored with each
+# row, older keys stay usable for searching in READLOG_OLD_KEYS ("id:key,id:key"; docs/privacy.md).
+READLOG_KEY = env.str("READLOG_KEY", default=DEMO_READLOG_KEY)
+READLOG_KEY_ID = env.str("READLOG_KEY_ID", default="1")
+READLOG_OLD_KEYS = dict(item.split(":", 1) for item in env.list("READLOG_OLD_KEYS", default=[]) if ":" in item)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -37,6 +45,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: its headers reach every response, including 400s made from exceptions below it.
+    "pib.security.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -46,7 +56,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "pib.access.ChosenMunicipalityMiddleware",
-    "pib.security.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "pib.urls"

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from .access import choose_municipality, login_required_portal
 from .constants import Role
@@ -137,7 +137,7 @@ def parts_for(roles) -> list[dict]:
 
 
 @login_required_portal
-@require_GET
+@require_safe
 def start(request):
     """Start screen 'Inburgering' (manual §3.1): the parts the user's roles allow for the chosen municipality."""
     return render(request, "pib/start.html", {"parts": parts_for(request.roles)})

@@ -2,6 +2,7 @@
 (see ``pib.services`` for the registry writes that emit SS401–SS404; the weekly run emits SS400)."""
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -22,6 +23,7 @@ def signal_emit(*, person: Person, municipality: Municipality, code: SignalCode,
 
 
 MAX_ID = 2**63 - 1  # BigAutoField
+_ID = re.compile(r"[0-9]{1,19}")
 
 
 @dataclass(frozen=True)
@@ -36,9 +38,11 @@ def _ids(signals_qs_or_ids) -> list[int]:
     ids = []
     for value in signals_qs_or_ids:
         pk = value.pk if isinstance(value, Signal) else value
-        try:
+        # Strict: an int, or a string of ASCII digits only. int() would also take " 1", "1\n",
+        # "+1", "1_0" and "١" (Arabic-Indic one), so a crafted POST could name a signal it never showed.
+        if isinstance(pk, str) and _ID.fullmatch(pk):
             pk = int(pk)
-        except (TypeError, ValueError):
+        if isinstance(pk, bool) or not isinstance(pk, int):
             pk = 0
         if not 0 < pk <= MAX_ID:
             raise SignalNotFoundError("Een of meer gekozen signalen bestaan niet. Er is niets gewijzigd.")

@@ -16,14 +16,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
-from django_tables2 import RequestConfig
+from django.views.decorators.http import require_http_methods, require_safe
 
 from pib.access import role_required
 from pib.constants import Role
-from pib.models import ReadLogEntry
+from pib.models import Person, ReadLogEntry
 from pib.readlog import log_read
-from pib.tables import clean_order_by
+from pib.tables import clean_order_by, paginate_fixed
 
 from .constants import SignalStatus
 from .export import csv_chunks
@@ -79,16 +78,12 @@ def _filterset(request, data):
     return SignalFilter(data, queryset=signals_for_list(request.municipality))
 
 
-def _has_bsn(data) -> bool:
-    return bool(data and data.get("bsn"))
-
-
 # --- screens ------------------------------------------------------------------------------
 
 
 @never_cache
 @role_required(ROLE)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def search(request):
     """Zoeken signalen ELIP."""
     municipality = request.municipality
@@ -98,13 +93,18 @@ def search(request):
             return redirect("signals:results", search_id="alle")
         filterset = _filterset(request, request.POST)
         if filterset.is_valid():
-            if filterset.qs.exists():
+            bsn = filterset.form.cleaned_data.get("bsn") or ""
+            found = filterset.qs.exists()
+            if bsn:
+                # A BSN search is a look-up of a person, found or not: logged before the redirect,
+                # so "is this BSN one of ours" cannot be learned without a trace.
+                persons = list(Person.objects.filter(bsn=bsn).only("pk", "bsn")) if found else []
+                result = ReadLogEntry.Result.FOUND if found else ReadLogEntry.Result.NOT_FOUND
+                log_read(request, screen="Zoeken signalen", persons=persons, role=ROLE, result=result, bsn=bsn)
+            if found:
                 search_id = _store_search(request, _criteria_from_post(request.POST))
                 return redirect("signals:results", search_id=search_id)
             no_results = True
-            if _has_bsn(filterset.form.cleaned_data):
-                # A BSN search is a look-up of a person, even when nothing is found.
-                log_read(request, screen="Zoeken signalen", role=ROLE, result=ReadLogEntry.Result.NOT_FOUND)
     else:
         filterset = _filterset(request, None)
     return render(
@@ -144,7 +144,7 @@ def _headers(table, search_id) -> list[dict]:
 
 @never_cache
 @role_required(ROLE)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def results(request, search_id):
     """Selecteren signalen ELIP (GET) and its buttons (POST: In behandeling, Afgehandeld, Printen)."""
     data = _load_search(request, search_id) if SEARCH_ID.match(search_id) else None
@@ -158,12 +158,11 @@ def results(request, search_id):
         messages.info(request, "Uw zoekopdracht is verlopen. Zoek opnieuw.")
         return redirect("signals:search")
     table = SignalTable(filterset.qs)
-    if table.prefixed_order_by_field in request.GET:  # only real column names reach django-tables2
-        request.GET = request.GET.copy()
-        request.GET.setlist(
-            table.prefixed_order_by_field, clean_order_by(table, request.GET.getlist(table.prefixed_order_by_field))
-        )
-    RequestConfig(request, paginate={"per_page": 20}).configure(table)
+    order_by = clean_order_by(table, request.GET.getlist(table.prefixed_order_by_field))
+    if order_by:  # only real column names reach django-tables2
+        table.order_by = order_by
+    # A fixed page size: no request parameter (per_page, …) can ask for more rows.
+    paginate_fixed(table, request.GET.get(table.prefixed_page_field))
     page_signals = list(table.page.object_list.data) if table.page else []
     back = request.get_full_path()
     for signal in page_signals:
@@ -283,7 +282,7 @@ def _filename(request, suffix: str) -> str:
 
 
 @role_required(ROLE)
-@require_http_methods(["GET"])
+@require_safe
 def download_all(request):
     """ "Download alle signalen": every signal of the municipality, whatever its status."""
     queryset = signals_for_list(request.municipality).order_by("-placed_on", "-pk")
@@ -291,7 +290,7 @@ def download_all(request):
 
 
 @role_required(ROLE)
-@require_http_methods(["GET"])
+@require_safe
 def download_search(request, search_id):
     """The signals of the current search (the selection shown on "Selecteren signalen")."""
     data = _load_search(request, search_id) if SEARCH_ID.match(search_id) else None
@@ -320,7 +319,7 @@ def _contact_candidates(municipality):
 
 @never_cache
 @role_required(ROLE)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def contact_person(request, public_id):
     """Contactpersoon: the municipality assigns one of its own users to a person it has signals of."""
     municipality = request.municipality

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from elip.forms import EnrolmentForm
 from elip.models import ElipEnrolment
@@ -94,7 +94,7 @@ def _estimate(municipality) -> int | None:
 
 
 @role_required(Role.ELIP_LETTER)
-@require_http_methods(["GET"])
+@require_safe
 def brief(request):
     """§3.3 when not enrolled (explanation, estimate, 'Meld aan'); §3.5 when enrolled."""
     enrolment = _enrolment(request.municipality)
@@ -168,7 +168,7 @@ def _confirm_step(request, *, step: str, service, success: str):
 
 
 @role_required(Role.ELIP_LETTER)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def enrol(request):
     """'Elip aanmelden' (§3.4). A withdrawn municipality starts from its previous data."""
     enrolment = _enrolment(request.municipality)
@@ -184,7 +184,7 @@ def enrol(request):
 
 
 @role_required(Role.ELIP_LETTER)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def enrol_confirm(request):
     return _confirm_step(
         request,
@@ -195,7 +195,7 @@ def enrol_confirm(request):
 
 
 @role_required(Role.ELIP_LETTER)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def change(request):
     """'Wijzig' (§3.5): the same form, filled with the current data."""
     enrolment = _enrolment(request.municipality)
@@ -211,7 +211,7 @@ def change(request):
 
 
 @role_required(Role.ELIP_LETTER)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def change_confirm(request):
     return _confirm_step(
         request, step="wijzigen", service=enrolment_change, success="De wijziging van uw ELIP-gegevens is opgeslagen."
@@ -219,7 +219,7 @@ def change_confirm(request):
 
 
 @role_required(Role.ELIP_LETTER)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def withdraw(request):
     """'Meld af' (§3.6): a confirmation page; the POST withdraws."""
     enrolment = _enrolment(request.municipality)
@@ -238,7 +238,7 @@ def withdraw(request):
 
 
 @role_required(Role.ELIP_LETTER)
-@require_http_methods(["GET"])
+@require_safe
 def preview(request):
     """'Bekijk voorbeeldbrief (PDF)': the letter for a sample person with this municipality's
     letter data — the data being entered (signed ``gegevens`` from the confirmation page) or the

@@ -8,11 +8,10 @@ ever POSTed: it never appears in a URL, a redirect or a log line.
 """
 
 from django import forms
-from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from pib.access import role_required
 from pib.constants import ExamComponent, Role
@@ -21,13 +20,12 @@ from pib.readlog import log_read
 from pib.scoping import visible_persons
 from pib.selectors import person_detail as load_person_detail
 from pib.selectors import person_list
-from pib.tables import clean_order_by
+from pib.tables import clean_order_by, paginate_fixed
 from pib.validators import is_valid_bsn, normalize_bsn
 
 from ..tables import PersonTable
 
 ROLE = Role.ELIP_PERSONS
-PER_PAGE = 20
 EXAM_ORDER = {value: i for i, value in enumerate(ExamComponent.values)}
 
 # Screen names in the read log.
@@ -76,15 +74,18 @@ def _person_or_404(request, public_id):
 
 @sensitive_post_parameters("bsn")  # masked in error reports, should this view ever fail
 @role_required(ROLE)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def search(request):
     """Zoeken ELIP (§4.1, §4.1.2): the number of ELIP persons and a search by BSN (POST only)."""
     persons = visible_persons(request.municipality)
     if request.method == "POST":
         form = BsnSearchForm(request.POST)
         if form.is_valid():
-            person = persons.filter(bsn=form.cleaned_data["bsn"]).only("public_id").first()
+            person = persons.filter(bsn=form.cleaned_data["bsn"]).only("public_id", "bsn").first()
             if person is not None:
+                # A hit is a look-up of a person too: logged before the redirect, so "is this BSN one
+                # of ours" cannot be learned without a trace (the detail screen logs its own read).
+                log_read(request, screen=SCREEN_SEARCH, persons=[person], role=ROLE, result=ReadLogEntry.Result.FOUND)
                 return redirect("elip:person_detail", public_id=person.public_id)
             log_read(
                 request,
@@ -101,19 +102,14 @@ def search(request):
 
 
 @role_required(ROLE)
-@require_http_methods(["GET"])
+@require_safe
 def overview(request):
     """Overzicht ELIP (§4.1.1): all ELIP persons of the municipality, paginated and sortable."""
     table = PersonTable(person_list(visible_persons(request.municipality)))
     order_by = clean_order_by(table, request.GET.getlist(table.prefixed_order_by_field))
     if order_by:
         table.order_by = order_by
-    try:
-        table.paginate(page=request.GET.get(table.prefixed_page_field, 1), per_page=PER_PAGE)
-    except PageNotAnInteger:
-        table.paginate(page=1, per_page=PER_PAGE)
-    except EmptyPage:
-        table.paginate(page=table.paginator.num_pages, per_page=PER_PAGE)
+    paginate_fixed(table, request.GET.get(table.prefixed_page_field))  # no user-chosen page size
     shown = [row.record for row in table.page.object_list] if table.page else []
     if shown:
         log_read(request, screen=SCREEN_LIST, persons=shown, role=ROLE)
@@ -121,7 +117,7 @@ def overview(request):
 
 
 @role_required(ROLE)
-@require_http_methods(["GET"])
+@require_safe
 def detail(request, public_id):
     """Details <naam> (§4.2–4.5): every field, exams, enrolments, contracts, invoices, extensions."""
     person = load_person_detail(visible_persons(request.municipality), public_id)
@@ -146,7 +142,7 @@ def detail(request, public_id):
 
 
 @role_required(ROLE)
-@require_http_methods(["GET"])
+@require_safe
 def exam(request, public_id, component):
     """Details examen <onderdeel> <naam> (§4.3): the attempts, newest first."""
     person = _person_or_404(request, public_id)
@@ -159,7 +155,7 @@ def exam(request, public_id, component):
 
 
 @role_required(ROLE)
-@require_http_methods(["GET"])
+@require_safe
 def contract(request, public_id, pk):
     """Details contract (§4.3): every field of one of the person's contracts."""
     person = _person_or_404(request, public_id)
@@ -169,7 +165,7 @@ def contract(request, public_id, pk):
 
 
 @role_required(ROLE)
-@require_http_methods(["GET"])
+@require_safe
 def invoice(request, public_id, pk):
     """Details factuur (§4.4): every field of one of the person's invoices, with Reden weigering."""
     person = _person_or_404(request, public_id)

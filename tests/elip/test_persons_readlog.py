@@ -64,10 +64,13 @@ def test_search_page_without_results_shown_logs_nothing(client_a, person):
     assert not ReadLogEntry.objects.exists()
 
 
-def test_successful_search_is_logged_by_the_detail_it_leads_to(client_a, person):
+def test_successful_search_is_logged_itself_and_by_the_detail_it_leads_to(client_a, person):
     person, _ = person
     client_a.post(reverse("elip:persons_search"), {"bsn": person.bsn}, follow=True)
-    assert list(ReadLogEntry.objects.values_list("screen", "person_id")) == [("Details ELIP-inburgeraar", person.pk)]
+    assert sorted(ReadLogEntry.objects.values_list("screen", "person_id", "result")) == [
+        ("Details ELIP-inburgeraar", person.pk, ReadLogEntry.Result.SHOWN),
+        ("ELIP zoeken", person.pk, ReadLogEntry.Result.FOUND),
+    ]
 
 
 def test_failed_search_logs_a_niet_gevonden_row_without_person(client_a, persons_user):

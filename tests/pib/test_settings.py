@@ -29,6 +29,7 @@ def test_embedded_defaults_use_sqlite_in_var_and_run_celery_in_process():
 def test_production_settings_pass_the_deploy_check():
     env = {
         "SECRET_KEY": "x" * 20 + "production-secret-with-enough-entropy-7f3a9c2e1b",
+        "READLOG_KEY": "y" * 20 + "readlog-hmac-key-with-enough-entropy-2b8e4d1f6a",
         "ALLOWED_HOSTS": "elip.example.nl",
         "SECURE_COOKIES": "true",
         "SECURE_SSL_REDIRECT": "true",
@@ -38,3 +39,53 @@ def test_production_settings_pass_the_deploy_check():
     }
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- issue 11: no production portal on a demo or weak key ---------------------------------------
+
+STRONG = "k" * 20 + "production-secret-with-enough-entropy-7f3a9c2e1b"
+STRONG_READLOG = "r" * 20 + "readlog-hmac-key-with-enough-entropy-2b8e4d1f6a"
+
+
+def _prod(**overrides):
+    env = {"DEBUG": "false", "SECRET_KEY": STRONG, "READLOG_KEY": STRONG_READLOG, "ALLOWED_HOSTS": "elip.example.nl"}
+    env.update(overrides)
+    return {k: v for k, v in env.items() if v is not None}
+
+
+def test_check_refuses_to_start_without_keys_and_debug_off():
+    result = run_manage("check", env=_prod(SECRET_KEY=None, READLOG_KEY=None))
+    assert result.returncode != 0
+    assert "SECRET_KEY is de openbare demo-sleutel" in result.stderr
+    assert "READLOG_KEY is de openbare demo-sleutel" in result.stderr
+
+
+def test_check_refuses_weak_and_shared_keys():
+    weak = run_manage("check", env=_prod(SECRET_KEY="geheim"))
+    assert weak.returncode != 0 and "SECRET_KEY is te zwak" in weak.stderr
+    insecure = run_manage("check", env=_prod(SECRET_KEY="django-insecure-" + "a1b2c3d4e5" * 5))
+    assert insecure.returncode != 0 and "django-insecure" in insecure.stderr
+    shared = run_manage("check", env=_prod(READLOG_KEY=STRONG))
+    assert shared.returncode != 0 and "zijn gelijk" in shared.stderr
+
+
+def test_runserver_refuses_the_demo_key():
+    result = run_manage("runserver", "--noreload", "127.0.0.1:1", env=_prod(SECRET_KEY=None))
+    assert result.returncode != 0 and "pib.E001" in result.stderr
+
+
+def test_the_wsgi_application_refuses_the_demo_key():
+    """gunicorn imports pib.wsgi and runs no system checks: the import itself must fail."""
+    clean = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "SECRET_KEY", "READLOG_KEY"}}
+    for env, ok in ((_prod(SECRET_KEY=None), False), (_prod(), True)):
+        result = subprocess.run(
+            [sys.executable, "-c", "import pib.wsgi"], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True
+        )
+        assert (result.returncode == 0) is ok, result.stderr[-2000:]
+        if not ok:
+            assert "ImproperlyConfigured" in result.stderr
+
+
+def test_strong_keys_and_debug_on_pass_the_check():
+    assert run_manage("check", env=_prod()).returncode == 0
+    assert run_manage("check", env={"DEBUG": "true"}).returncode == 0
