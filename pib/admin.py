@@ -7,10 +7,11 @@ emits the same signals (SS401–SS404) as any other way of recording the change.
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 
-from .admin_base import PortalModelAdmin, PrivateSearchMixin, ReadOnlyAdmin
+from . import audit
+from .admin_base import PortalModelAdmin, PrivateSearchMixin, ReadOnlyAdmin, RegistryHistoryAdmin
 from .models import (
     Authorisation,
     Contract,
@@ -24,6 +25,7 @@ from .models import (
     Municipality,
     Person,
     ReadLogEntry,
+    RoleChange,
     TermExtension,
 )
 from .readlog import bsn_hash_lookup
@@ -148,7 +150,7 @@ class InvoiceInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(PortalModelAdmin):
+class PersonAdmin(RegistryHistoryAdmin):
     list_display = ["last_name", "first_names", "birth_date", "municipality", "obligation_status", "term_end"]
     list_filter = ["obligation_status", "law", "municipality"]
     search_fields = ["=bsn", "last_name", "first_names"]
@@ -218,7 +220,7 @@ class ExamAttemptInline(admin.TabularInline):
 
 
 @admin.register(Exam)
-class ExamAdmin(PortalModelAdmin):
+class ExamAdmin(RegistryHistoryAdmin):
     list_display = ["person", "component", "exempted"]
     list_filter = ["component", "exempted"]
     search_fields = ["=person__bsn", "person__last_name"]
@@ -227,14 +229,14 @@ class ExamAdmin(PortalModelAdmin):
 
 
 @admin.register(ExamAttempt)
-class ExamAttemptAdmin(PortalModelAdmin):
+class ExamAttemptAdmin(RegistryHistoryAdmin):
     list_display = ["exam", "number", "date", "result"]
     raw_id_fields = ["exam"]
     list_select_related = ["exam"]
 
 
 @admin.register(TermExtension)
-class TermExtensionAdmin(PortalModelAdmin):
+class TermExtensionAdmin(RegistryHistoryAdmin):
     """Adds and corrections go through the services (→ Person.term_end, SS401); the previous
     end is the person's term end at the time of granting, set by the service."""
 
@@ -266,7 +268,7 @@ class TermExtensionAdmin(PortalModelAdmin):
 
 
 @admin.register(Loan)
-class LoanAdmin(PortalModelAdmin):
+class LoanAdmin(RegistryHistoryAdmin):
     list_display = ["person", "limit", "start_date", "end_date", "interest"]
     search_fields = ["=person__bsn", "person__last_name"]
     raw_id_fields = ["person"]
@@ -289,7 +291,7 @@ class EnrolmentAdmin(PortalModelAdmin):
 
 
 @admin.register(Contract)
-class ContractAdmin(PortalModelAdmin):
+class ContractAdmin(RegistryHistoryAdmin):
     list_display = ["number", "person", "course", "institution", "start_date", "end_date", "total_amount"]
     search_fields = ["number", "=person__bsn"]
     raw_id_fields = ["person"]
@@ -298,7 +300,7 @@ class ContractAdmin(PortalModelAdmin):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(PortalModelAdmin):
+class InvoiceAdmin(RegistryHistoryAdmin):
     list_display = ["number", "person", "invoice_date", "status", "total_amount"]
     list_filter = ["status"]
     search_fields = ["number", "=person__bsn"]
@@ -308,11 +310,46 @@ class InvoiceAdmin(PortalModelAdmin):
 
 @admin.register(Authorisation)
 class AuthorisationAdmin(PortalModelAdmin):
+    """Granting, changing or removing an account role writes who, what and when (``RoleChange``)."""
+
     list_display = ["user", "municipality", "role"]
     list_filter = ["role"]
     search_fields = ["user__username", "municipality__name"]
     autocomplete_fields = ["user", "municipality"]
     list_select_related = ["user", "municipality"]
+
+    @staticmethod
+    def _what(obj):
+        return f"{obj.get_role_display()} – {obj.municipality}"
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            before = Authorisation.objects.select_related("municipality").get(pk=obj.pk)
+            audit.record(
+                actor=request.user, user=before.user, kind="accountrol", granted=False, what=self._what(before)
+            )
+        super().save_model(request, obj, form, change)
+        audit.record(actor=request.user, user=obj.user, kind="accountrol", granted=True, what=self._what(obj))
+
+    def delete_model(self, request, obj):
+        audit.record(actor=request.user, user=obj.user, kind="accountrol", granted=False, what=self._what(obj))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset.select_related("user", "municipality"):
+            audit.record(actor=request.user, user=obj.user, kind="accountrol", granted=False, what=self._what(obj))
+        super().delete_queryset(request, queryset)
+
+
+@admin.register(RoleChange)
+class RoleChangeAdmin(ReadOnlyAdmin):
+    """Who granted or removed which role, when: written by the admin, never edited."""
+
+    list_display = ["at", "actor", "user", "kind", "action", "what"]
+    list_filter = ["kind", "action"]
+    search_fields = ["user__username", "actor__username", "what"]
+    list_select_related = ["actor", "user"]
+    date_hierarchy = "at"
 
 
 @admin.register(ReadLogEntry)
@@ -339,9 +376,88 @@ admin.site.unregister(Group)
 
 @admin.register(get_user_model())
 class PortalUserAdmin(PrivateSearchMixin, UserAdmin):
-    pass
+    """No escalation: a DUO admin who is not a superuser cannot make anyone (itself included) a
+    superuser, can grant only permissions it holds itself and only groups whose permissions it
+    holds, and cannot change a superuser (or its password). Permissions and groups outside the
+    editor's reach that the user already has are kept, not silently removed. Every change of
+    superuser or staff status, groups or permissions writes ``RoleChange`` rows."""
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields.append("is_superuser")
+        return fields
 
-@admin.register(Group)
-class PortalGroupAdmin(PrivateSearchMixin, GroupAdmin):
-    pass
+    @staticmethod
+    def _outranks(request, obj) -> bool:
+        """``obj`` holds more than the editor (superuser, or a permission the editor lacks): the
+        editor may not change it, nor set its password and sign in as it."""
+        if obj is None or request.user.is_superuser:
+            return False
+        return obj.is_superuser or not obj.get_all_permissions() <= request.user.get_all_permissions()
+
+    def has_change_permission(self, request, obj=None):
+        return not self._outranks(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._outranks(request, obj) and super().has_delete_permission(request, obj)
+
+    @staticmethod
+    def _grantable_permissions(request):
+        from django.contrib.auth.models import Permission
+
+        if request.user.is_superuser:
+            return Permission.objects.all()
+        held = request.user.get_all_permissions()
+        ids = [
+            pk
+            for pk, app_label, codename in Permission.objects.values_list("pk", "content_type__app_label", "codename")
+            if f"{app_label}.{codename}" in held
+        ]
+        return Permission.objects.filter(pk__in=ids)
+
+    def _grantable_groups(self, request):
+        if request.user.is_superuser:
+            return Group.objects.all()
+        from django.contrib.auth.models import Permission
+
+        outside = Permission.objects.exclude(pk__in=self._grantable_permissions(request).values("pk"))
+        return Group.objects.exclude(permissions__in=outside)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "user_permissions":
+            kwargs["queryset"] = self._grantable_permissions(request).select_related("content_type")
+        elif db_field.name == "groups":
+            kwargs["queryset"] = self._grantable_groups(request)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        before = get_user_model().objects.filter(pk=obj.pk).values("is_superuser", "is_staff").first() or {}
+        if not request.user.is_superuser:
+            obj.is_superuser = before.get("is_superuser", False)
+        super().save_model(request, obj, form, change)
+        for field, label in (("is_superuser", "superuser"), ("is_staff", "beheertoegang (staf)")):
+            if bool(before.get(field, False)) != bool(getattr(obj, field)):
+                audit.record(actor=request.user, user=obj, kind="status", granted=getattr(obj, field), what=label)
+
+    def save_related(self, request, form, formsets, change):
+        user = form.instance
+        groups_before = set(user.groups.all()) if change else set()
+        perms_before = set(user.user_permissions.select_related("content_type")) if change else set()
+        super().save_related(request, form, formsets, change)
+        if not request.user.is_superuser and change:
+            # Keep what the editor could not see or grant (it was not offered in the form).
+            offered = set(form.fields["groups"].queryset) if "groups" in form.fields else groups_before
+            user.groups.add(*(g for g in groups_before if g not in offered))
+            grantable = set(self._grantable_permissions(request))
+            user.user_permissions.add(*(p for p in perms_before if p not in grantable))
+        audit.record_set_change(
+            actor=request.user, user=user, kind="groep", before=groups_before, after=set(user.groups.all())
+        )
+        audit.record_set_change(
+            actor=request.user,
+            user=user,
+            kind="recht",
+            before=perms_before,
+            after=set(user.user_permissions.select_related("content_type")),
+        )

@@ -3,8 +3,10 @@
 import secrets
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import PAGE_VAR, SEARCH_VAR, ChangeList
 from django.http import HttpResponseRedirect
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Person
 from .readlog import log_read
@@ -114,3 +116,17 @@ class ReadOnlyAdmin(PortalModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class RegistryHistoryAdmin(SimpleHistoryAdmin, PortalModelAdmin):
+    """A registry model with django-simple-history: its "Geschiedenis" page lists every version
+    (who, when, what) — and, as it shows the person's data, is read-logged like a change page."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        obj = self.get_object(request, unquote(object_id)) if response.status_code == 200 else None
+        if obj is not None:
+            persons = persons_in([obj])
+            if persons:
+                log_read(request, screen=f"beheer: geschiedenis {self.opts.verbose_name}", persons=persons, role="")
+        return response

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from .constants import (
     AttemptResult,
@@ -94,6 +95,7 @@ class Person(models.Model):
     lesson_hours_literacy = models.PositiveIntegerField(
         "bij DUO geregistreerde lesuren alfabetiseringscursus", default=0
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "inburgeraar"
@@ -136,6 +138,7 @@ class TermExtension(models.Model):
     previous_end = models.DateField("vorige einddatum")
     new_end = models.DateField("nieuwe einddatum")
     granted_on = models.DateField("datum toekenning")
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "verlenging inburgeringstermijn"
@@ -155,6 +158,7 @@ class Loan(models.Model):
     start_date = models.DateField("lening start")
     end_date = models.DateField("lening einde")
     interest = models.DecimalField("opgebouwde rente", default=0, **MONEY)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "lening"
@@ -188,6 +192,7 @@ class Exam(models.Model):
     person = models.ForeignKey(Person, verbose_name="inburgeraar", on_delete=models.CASCADE, related_name="exams")
     component = models.CharField("examenonderdeel", max_length=10, choices=ExamComponent.choices)
     exempted = models.BooleanField("vrijgesteld", default=False)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "examenonderdeel"
@@ -221,6 +226,7 @@ class ExamAttempt(models.Model):
     number = models.PositiveSmallIntegerField("poging", validators=[MinValueValidator(1)])
     date = models.DateField("datum")
     result = models.CharField("resultaat", max_length=15, choices=AttemptResult.choices)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "examenpoging"
@@ -270,6 +276,7 @@ class Contract(models.Model):
         output_field=models.DecimalField(max_digits=12, decimal_places=2),
         db_persist=True,
     )
+    history = HistoricalRecords(excluded_fields=["total_amount"])
 
     class Meta:
         verbose_name = "contract"
@@ -305,6 +312,7 @@ class Invoice(models.Model):
         db_persist=True,
     )
     rejection_reason = models.CharField("reden weigering", max_length=300, blank=True)
+    history = HistoricalRecords(excluded_fields=["total_amount"])
 
     class Meta:
         verbose_name = "factuur"
@@ -343,6 +351,34 @@ class Authorisation(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.municipality} – {self.get_role_display()}"
+
+
+class RoleChange(models.Model):
+    """One grant or removal of a role (account role, DUO group, permission, staff or superuser
+    status), written by ``pib.audit`` in the transaction of the change: who, what, when."""
+
+    class Action(models.TextChoices):
+        GRANTED = "toegekend", "Toegekend"
+        REMOVED = "ingetrokken", "Ingetrokken"
+
+    at = models.DateTimeField("tijdstip", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="door", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="gebruiker", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField("soort", max_length=20)
+    action = models.CharField("actie", max_length=12, choices=Action.choices)
+    what = models.CharField("rol of recht", max_length=300)
+
+    class Meta:
+        verbose_name = "wijziging rol"
+        verbose_name_plural = "wijzigingen rollen"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.at:%d-%m-%Y %H:%M} {self.get_action_display()}: {self.what}"
 
 
 class ReadLogEntry(models.Model):

@@ -53,3 +53,24 @@ def log_read(
     }
     rows = [ReadLogEntry(person=p, bsn_hash=bsn_hash(p.bsn), **base) for p in persons]
     ReadLogEntry.objects.bulk_create(rows or [ReadLogEntry(bsn_hash=bsn_hash(bsn) if bsn else "", **base)])
+
+
+RETENTION_DAYS = 2 * 365  # also in the trigger migration (pib/migrations/0007): 2 years
+
+
+def readlog_apply_retention() -> int:
+    """Delete read-log rows past the retention period (2 years); the only way rows ever leave the
+    log. On PostgreSQL through ``pib_readlog_apply_retention()``, the one path the append-only
+    trigger lets through."""
+    from django.db import connection, transaction
+
+    if connection.vendor == "postgresql":
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT pib_readlog_apply_retention()")
+            return cursor.fetchone()[0]
+    import datetime as dt
+
+    from django.utils import timezone
+
+    cutoff = timezone.now() - dt.timedelta(days=RETENTION_DAYS)
+    return ReadLogEntry.objects.filter(at__lt=cutoff).delete()[0]

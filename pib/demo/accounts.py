@@ -2,12 +2,14 @@
 municipalities, a DUO admin; a few municipalities enrolled for ELIP letters."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
 from elip.constants import EnrolmentAction, EnrolmentStatus
 from elip.models import ElipEnrolment, ElipEnrolmentChange
 from pib.constants import Role
+from pib.duo_groups import ACCOUNTS, FUNCTIONAL, sync_groups
 from pib.models import Authorisation, Municipality
 
 DEMO_PASSWORD = "Inburgering-Demo-2025"  # noqa: S105 - demo data only; printed by `make demo`
@@ -28,7 +30,11 @@ USERS = [
     ),
     ("geenrol", "Gijs Geenrol", {}, "geen accountrollen"),
 ]
-ADMIN = ("duo-beheer", "DUO Beheerder", "DUO-beheerder (Django admin, /beheer/)")
+# DUO admins are not superusers (operators only): each gets one least-privilege group.
+ADMINS = [
+    ("duo-beheer", "DUO Beheerder", FUNCTIONAL, "DUO functioneel beheer: register en beleid (Django admin, /beheer/)"),
+    ("duo-accounts", "DUO Accountbeheer", ACCOUNTS, "DUO accountbeheer: gebruikers en accountrollen (/beheer/)"),
+]
 
 ENROLMENTS = {
     "GM0014": ("0501234567", "elip@groningen.nl", "www.gemeente.groningen.nl/elip", "Greetje Groningen"),
@@ -54,14 +60,15 @@ def create_demo_accounts() -> list[tuple[str, str]]:
             for role in role_list:
                 Authorisation.objects.get_or_create(user=user, municipality=municipality, role=role)
         rows.append((username, description))
-    admin_name, admin_full, admin_description = ADMIN
-    admin, _ = User.objects.get_or_create(
-        username=admin_name, defaults={"first_name": "DUO", "last_name": "Beheerder", "is_staff": True}
-    )
-    admin.is_staff = admin.is_superuser = True
-    admin.set_password(DEMO_PASSWORD)
-    admin.save()
-    rows.append((admin_name, admin_description))
+    sync_groups()  # a flushed test database has lost what the data migration made
+    for admin_name, admin_full, group_name, admin_description in ADMINS:
+        first, last = admin_full.split(" ", 1)
+        admin, _ = User.objects.get_or_create(username=admin_name, defaults={"first_name": first, "last_name": last})
+        admin.is_staff, admin.is_superuser = True, False
+        admin.set_password(DEMO_PASSWORD)
+        admin.save()
+        admin.groups.set([Group.objects.get(name=group_name)])
+        rows.append((admin_name, admin_description))
     return rows
 
 

@@ -68,7 +68,9 @@ def test_demo_accounts_are_created_with_roles(django_user_model):
     call_command("seed_demo", persons=10, seed=1, today="2026-11-26")
     regio = django_user_model.objects.get(username="regio")
     assert regio.authorisations.values("municipality").distinct().count() == 4
-    assert django_user_model.objects.get(username="duo-beheer").is_superuser
+    duo = django_user_model.objects.get(username="duo-beheer")
+    assert duo.is_staff and not duo.is_superuser  # least privilege: superuser is for operators only
+    assert list(duo.groups.values_list("name", flat=True)) == ["DUO functioneel beheer"]
     assert not django_user_model.objects.get(username="geenrol").authorisations.exists()
 
 
