@@ -5,42 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from elip.services.enrolment import ENROLMENT_FIELDS, FIELD_LABELS, validate_enrolment_data
-
-
-class AccessibleFormMixin:
-    """Marks fields with errors ``aria-invalid`` and links hint and error text to the input
-    (``aria-describedby``), so a screen reader announces them with the field."""
-
-    def _describe(self):
-        for name, field in self.fields.items():
-            bound = self[name]
-            ids = []
-            if field.help_text:
-                ids.append(f"{bound.auto_id}-hint")
-            if self.is_bound and name in self.errors:
-                ids.append(f"{bound.auto_id}-error")
-                field.widget.attrs["aria-invalid"] = "true"
-            else:
-                field.widget.attrs.pop("aria-invalid", None)
-            if ids:
-                field.widget.attrs["aria-describedby"] = " ".join(ids)
-            else:
-                field.widget.attrs.pop("aria-describedby", None)
-
-    def full_clean(self):
-        super().full_clean()
-        self._describe()
-
-    summary_labels: dict = {}
-
-    def error_list(self):
-        """``(input id, label, message)`` per error for the error summary, with a label that says
-        which field is meant when two fields share one ("Telefoonnummer")."""
-        rows = [("", "", str(error)) for error in self.non_field_errors()]
-        for name in self.fields:
-            for error in self.errors.get(name, []):
-                rows.append((self[name].auto_id, self.summary_labels.get(name, self.fields[name].label), error))
-        return rows
+from pib.forms import AccessibleFormMixin
 
 
 def _text(label, *, autocomplete=None, input_type="text", help_text="", size=None, inputmode=None):

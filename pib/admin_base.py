@@ -1,7 +1,5 @@
 """Shared Django admin pieces: privacy for DUO admins' searches and reads, read-only records."""
 
-import secrets
-
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import PAGE_VAR, SEARCH_VAR, ChangeList
@@ -10,10 +8,11 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Person
 from .readlog import log_read
+from .search_tokens import search_load, search_store
 
 SEARCH_ID_VAR = "zoek"  # in the URL: a random token, never the search term itself
-SESSION_KEY = "beheer_zoektermen"
-KEEP_TERMS = 20
+SEARCH_KIND = "beheer"
+MATCH_NOTHING = "_zoek_vindt_niets"  # request attribute: the stored term was a BSN no person has
 
 
 class PrivateSearchChangeList(ChangeList):
@@ -81,23 +80,27 @@ class PrivateSearchMixin:
         for name in (SEARCH_VAR, PAGE_VAR, SEARCH_ID_VAR):
             params.pop(name, None)
         if term:
-            token = secrets.token_urlsafe(9)
-            terms = dict(list(request.session.get(SESSION_KEY, {}).items())[-(KEEP_TERMS - 1) :])
-            terms[token] = term
-            request.session[SESSION_KEY] = terms
-            params[SEARCH_ID_VAR] = token
+            params[SEARCH_ID_VAR] = search_store(request, SEARCH_KIND, {"term": term})
         return HttpResponseRedirect(f"{request.path}?{params.urlencode()}" if params else request.path)
 
     def _apply_search(self, request):
-        """A term typed into the URL (``?q=``) is ignored; the token's term from the session is used."""
+        """A term typed into the URL (``?q=``) is ignored; the token's term from the session is used.
+        A stored BSN that no person has (any more) finds nothing, rather than everything."""
         if SEARCH_VAR not in request.GET and SEARCH_ID_VAR not in request.GET:
             return
         params = request.GET.copy()
         params.pop(SEARCH_VAR, None)
-        term = request.session.get(SESSION_KEY, {}).get(params.get(SEARCH_ID_VAR, ""), "")
-        if term:
-            params[SEARCH_VAR] = term
+        search = search_load(request, SEARCH_KIND, params.get(SEARCH_ID_VAR, "")) or {}
+        if search.get("term"):
+            params[SEARCH_VAR] = search["term"]
+        elif "term" in search:
+            setattr(request, MATCH_NOTHING, True)
         request.GET = params
+
+    def get_search_results(self, request, queryset, search_term):
+        if getattr(request, MATCH_NOTHING, False):
+            return queryset.none(), False
+        return super().get_search_results(request, queryset, search_term)
 
 
 class PortalModelAdmin(PrivateSearchMixin, admin.ModelAdmin):

@@ -7,6 +7,9 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.nl import bsn as stdnum_bsn
 from stdnum.nl import postcode as stdnum_postcode
 
+# The one message for a BSN that is not one (model field, form field, every screen).
+BSN_INVALID = "Vul een geldig burgerservicenummer in: 9 cijfers die voldoen aan de elfproef."
+
 
 def normalize_bsn(value: str) -> str:
     """Strip separators and left-pad to nine digits (a BSN may start with zeros)."""
@@ -21,10 +24,7 @@ def is_valid_bsn(value: str) -> bool:
 
 def validate_bsn(value: str) -> None:
     if not is_valid_bsn(value):
-        raise ValidationError(
-            "Vul een geldig burgerservicenummer in: 9 cijfers die voldoen aan de elfproef.",
-            code="invalid_bsn",
-        )
+        raise ValidationError(BSN_INVALID, code="invalid_bsn")
 
 
 def normalize_postcode(value: str) -> str:

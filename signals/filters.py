@@ -3,8 +3,10 @@ session; it never becomes a query-string parameter (ASVS 14.2.1)."""
 
 import django_filters
 
+from pib.forms import BsnField
+
 from .constants import SignalCode, SignalStatus
-from .forms import BsnField, SignalSearchBaseForm, SplitDateField
+from .forms import SignalSearchBaseForm, SplitDateField
 
 OPEN = "open"
 STATUS_CHOICES = [(OPEN, "Nog niet afgehandeld (Nieuw of In behandeling)"), *SignalStatus.choices]

@@ -1,30 +1,14 @@
-"""Form fields of the search screen: a BSN checked by the elfproef and a date in three parts
-(dag, maand, jaar) as the manual's screen shows it."""
+"""Form fields of the search screen: a date in three parts (dag, maand, jaar) as the manual's
+screen shows it. (The BSN field is the shared ``pib.forms.BsnField``.)"""
 
 import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
 
-from pib.validators import is_valid_bsn, normalize_bsn
+from pib.forms import AccessibleFormMixin
 
 DATE_PARTS = (("dag", 2), ("maand", 2), ("jaar", 4))
-
-
-class BsnField(forms.CharField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 11)
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        value = super().clean(value)
-        if not value:
-            return ""
-        if not is_valid_bsn(value):
-            raise ValidationError(
-                "Vul een geldig burgerservicenummer in: 9 cijfers die voldoen aan de elfproef.", code="invalid_bsn"
-            )
-        return normalize_bsn(value)
 
 
 class SplitDateWidget(forms.MultiWidget):
@@ -87,7 +71,7 @@ class SplitDateField(forms.MultiValueField):
         return None
 
 
-class SignalSearchBaseForm(forms.Form):
+class SignalSearchBaseForm(AccessibleFormMixin, forms.Form):
     """Whole-form checks of the search (FilterSet form base)."""
 
     def clean(self):

@@ -2,12 +2,12 @@
 
 Role "Raadplegen en muteren ELIP signalen", chosen municipality only: every read goes through
 ``signals.selectors`` → ``pib.scoping.visible_signals``. The search criteria (possibly a BSN) are
-POSTed and kept in the session under an opaque search id; result, paging and sorting URLs carry
+POSTed and kept in the session under an opaque search id (``pib.search_tokens``: a BSN is kept
+only as a reference to the person, never as the number); result, paging and sorting URLs carry
 only that id, the page and the sort (ASVS 14.2.1: no BSN in a URL).
 """
 
 import re
-import secrets
 
 from django.contrib import messages
 from django.http import Http404, StreamingHttpResponse
@@ -22,6 +22,7 @@ from pib.access import role_required
 from pib.constants import Role
 from pib.models import Person, ReadLogEntry
 from pib.readlog import log_read
+from pib.search_tokens import search_load, search_store
 from pib.tables import clean_order_by, paginate_fixed
 
 from .constants import SignalStatus
@@ -34,11 +35,9 @@ from .tables import SignalTable, person_detail_url
 from .workflow import SignalTransitionError
 
 ROLE = Role.ELIP_SIGNALS
-SESSION_KEY = "signalen_zoekopdrachten"
-MAX_SEARCHES = 20
+SEARCH_KIND = "signalen"
 # Searches without personal data have fixed ids ("Toon deze signalen", "Toon alle signalen").
 PRESETS = {"openstaand": {"status": OPEN}, "alle": {}}
-SEARCH_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 SORT_VALUE = re.compile(r"^-?[a-z_]{1,30}$")
 # ASCII digits only (fullmatch): str.isdigit() also accepts '²', which int() refuses.
 PAGE_VALUE = re.compile(r"[0-9]{1,9}")
@@ -58,20 +57,12 @@ def _criteria_from_post(post) -> dict:
     return data
 
 
-def _store_search(request, data: dict) -> str:
-    searches = request.session.get(SESSION_KEY, {})
-    search_id = secrets.token_urlsafe(9)
-    searches[search_id] = data
-    while len(searches) > MAX_SEARCHES:
-        searches.pop(next(iter(searches)))
-    request.session[SESSION_KEY] = searches
-    return search_id
-
-
 def _load_search(request, search_id: str) -> dict | None:
+    """The stored criteria, or None when the search is gone (or names a BSN no person has any more)."""
     if search_id in PRESETS:
         return PRESETS[search_id]
-    return request.session.get(SESSION_KEY, {}).get(search_id)
+    data = search_load(request, SEARCH_KIND, search_id)
+    return None if data is None or None in data.values() else data
 
 
 def _filterset(request, data):
@@ -102,7 +93,7 @@ def search(request):
                 result = ReadLogEntry.Result.FOUND if found else ReadLogEntry.Result.NOT_FOUND
                 log_read(request, screen="Zoeken signalen", persons=persons, role=ROLE, result=result, bsn=bsn)
             if found:
-                search_id = _store_search(request, _criteria_from_post(request.POST))
+                search_id = search_store(request, SEARCH_KIND, _criteria_from_post(request.POST))
                 return redirect("signals:results", search_id=search_id)
             no_results = True
     else:
@@ -147,7 +138,7 @@ def _headers(table, search_id) -> list[dict]:
 @require_http_methods(["GET", "HEAD", "POST"])
 def results(request, search_id):
     """Selecteren signalen ELIP (GET) and its buttons (POST: In behandeling, Afgehandeld, Printen)."""
-    data = _load_search(request, search_id) if SEARCH_ID.match(search_id) else None
+    data = _load_search(request, search_id)
     if data is None:
         messages.info(request, "Uw zoekopdracht is verlopen. Zoek opnieuw.")
         return redirect("signals:search")
@@ -293,7 +284,7 @@ def download_all(request):
 @require_safe
 def download_search(request, search_id):
     """The signals of the current search (the selection shown on "Selecteren signalen")."""
-    data = _load_search(request, search_id) if SEARCH_ID.match(search_id) else None
+    data = _load_search(request, search_id)
     if data is None:
         raise Http404
     filterset = _filterset(request, data)

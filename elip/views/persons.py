@@ -15,13 +15,13 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from pib.access import role_required
 from pib.constants import ExamComponent, Role
+from pib.forms import AccessibleFormMixin, BsnField
 from pib.models import Contract, Exam, Invoice, ReadLogEntry
 from pib.readlog import log_read
 from pib.scoping import visible_persons
 from pib.selectors import person_detail as load_person_detail
 from pib.selectors import person_list
 from pib.tables import clean_order_by, paginate_fixed
-from pib.validators import is_valid_bsn, normalize_bsn
 
 from ..tables import PersonTable
 
@@ -39,32 +39,8 @@ SCREEN_INVOICE = "Details factuur"
 NOT_FOUND_MESSAGE = "Er is geen ELIP-inburgeraar gevonden met dit burgerservicenummer."
 
 
-class BsnSearchForm(forms.Form):
-    bsn = forms.CharField(
-        label="Burgerservicenummer",
-        max_length=20,
-        error_messages={
-            "required": "Vul een burgerservicenummer in.",
-            "max_length": "Vul een geldig burgerservicenummer in: 9 cijfers die voldoen aan de elfproef.",
-        },
-        widget=forms.TextInput(
-            attrs={"class": "form-input", "inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}
-        ),
-    )
-
-    def add_error(self, field, error):
-        super().add_error(field, error)
-        if field == "bsn":  # screen readers announce the error with the field (the partial's error id)
-            self.fields["bsn"].widget.attrs["aria-invalid"] = "true"
-            self.fields["bsn"].widget.attrs["aria-describedby"] = f"{self['bsn'].auto_id}-error"
-
-    def clean_bsn(self):
-        value = self.cleaned_data["bsn"].strip()
-        if not is_valid_bsn(value):
-            raise forms.ValidationError(
-                "Vul een geldig burgerservicenummer in: 9 cijfers die voldoen aan de elfproef.", code="invalid_bsn"
-            )
-        return normalize_bsn(value)
+class BsnSearchForm(AccessibleFormMixin, forms.Form):
+    bsn = BsnField()
 
 
 def _person_or_404(request, public_id):

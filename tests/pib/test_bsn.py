@@ -4,7 +4,8 @@ from django.db import IntegrityError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pib.validators import is_valid_bsn, normalize_bsn, normalize_postcode, validate_bsn, validate_postcode
+from pib.forms import BsnField
+from pib.validators import BSN_INVALID, is_valid_bsn, normalize_bsn, normalize_postcode, validate_bsn, validate_postcode
 from tests.pib.factories import PersonFactory
 
 
@@ -71,3 +72,38 @@ def test_person_with_invalid_bsn_fails_full_clean():
 def test_database_rejects_a_bsn_that_is_not_nine_digits():
     with pytest.raises(IntegrityError):
         PersonFactory(bsn="12345")
+
+
+# --- BsnField: the one BSN form field -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "cleaned"),
+    [
+        ("123456782", "123456782"),
+        (" 123.456.782 ", "123456782"),
+        ("1234 56 782", "123456782"),
+        ("12345672", "012345672"),  # eight digits: the leading zero comes back
+    ],
+)
+def test_bsn_field_cleans_to_nine_digits(typed, cleaned):
+    assert BsnField().clean(typed) == cleaned
+
+
+@pytest.mark.parametrize("typed", ["123456780", "000000000", "1234", "12345678901", "abcdefghi", "²23456782", "x" * 30])
+def test_bsn_field_refuses_with_the_one_dutch_message(typed):
+    with pytest.raises(ValidationError) as raised:
+        BsnField().clean(typed)
+    assert raised.value.messages == [BSN_INVALID]
+
+
+def test_bsn_field_required_and_optional():
+    with pytest.raises(ValidationError) as raised:
+        BsnField().clean("  ")
+    assert raised.value.messages == ["Vul een burgerservicenummer in."]
+    assert BsnField(required=False).clean("") == ""
+
+
+def test_bsn_field_input_opens_a_numeric_keyboard_and_never_autocompletes():
+    html = BsnField().widget.render("bsn", "")
+    assert 'inputmode="numeric"' in html and 'autocomplete="off"' in html and 'maxlength="20"' in html
