@@ -25,11 +25,11 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 
-from pib.constants import ExamComponent, ExamStatus, Gender
+from pib.constants import ExamComponent, Gender
 from pib.dates import add_months
 from pib.formatting import amount, date_figures, date_words, format_phone
 from pib.models import Enrolment, Exam, ExamAttempt, LoanRequest, Municipality, Person
-from pib.selectors import persons_with_loan_usage
+from pib.selectors import exam_rows, persons_with_loan_usage
 
 SNAPSHOT_VERSION = 2  # 2: phone printed grouped, ONA written out
 
@@ -93,23 +93,15 @@ def recipient_and_salutation(person: Person) -> tuple[dict, str]:
 
 
 def _exam_rows(person: Person) -> tuple[list[dict], list[str]]:
+    """The exam table in the letter's order and names (rows from ``pib.selectors.exam_rows``)."""
     rows, to_do = [], []
-    for exam in sorted(person.exams.all(), key=lambda e: EXAM_ORDER.get(e.component, 99)):
-        attempts = list(exam.attempts.all())  # prefetched
-        results = [a.result for a in attempts]
-        status = Exam.derive_status(exam.exempted, results)
-        last = max((a.date for a in attempts), default=None)
-        name = EXAM_NAMES.get(exam.component, exam.get_component_display())
+    for row in sorted(exam_rows(person), key=lambda r: EXAM_ORDER.get(r.exam.component, 99)):
+        name = EXAM_NAMES.get(row.exam.component, row.exam.get_component_display())
         rows.append(
-            {
-                "name": name,
-                "last_exam": date_short(last),
-                "status": ExamStatus(status).label,
-                "attempts": len(attempts),
-            }
+            {"name": name, "last_exam": date_short(row.date), "status": row.status.label, "attempts": row.attempts}
         )
-        if status in (ExamStatus.FAILED, ExamStatus.TO_DO):
-            to_do.append(EXAM_SHORT_NAMES.get(exam.component, name))
+        if row.to_do:
+            to_do.append(EXAM_SHORT_NAMES.get(row.exam.component, name))
     return rows, to_do
 
 

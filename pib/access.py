@@ -16,7 +16,6 @@ from .constants import Role
 from .models import Authorisation, Municipality
 
 SESSION_KEY = "gekozen_gemeente"
-ELIP_ROLES = (Role.ELIP_PERSONS, Role.ELIP_LETTER, Role.ELIP_SIGNALS)
 
 
 def municipalities_for(user):

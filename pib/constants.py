@@ -21,11 +21,9 @@ class ObligationStatus(models.TextChoices):
     ENDED = "beeindigd", "Beëindigd"
 
 
-ACTIVE_OBLIGATION = ObligationStatus.OBLIGED
-
-
 class ExamComponent(models.TextChoices):
-    # Order is the order of the manual's exam table and the letter.
+    # Order is the order of the manual's exam table (chapter 4); the letter has its own order
+    # (letters.content.EXAM_NAMES).
     KNM = "KNM", "KNM (Kennis Nederlandse Maatschappij)"
     READING = "Lezen", "Lezen"
     LISTENING = "Luisteren", "Luisteren"

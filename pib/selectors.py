@@ -7,6 +7,8 @@ whole cents (``cents``: the amount × 100, rounded, as a 64-bit integer — exac
 PostgreSQL), and the euro figures the screens show are derived from those cents.
 """
 
+import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
@@ -15,6 +17,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
+    Prefetch,
     QuerySet,
     Subquery,
     Sum,
@@ -22,8 +25,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Round
 
-from .constants import InvoiceStatus
-from .models import Invoice, Person
+from .constants import ExamComponent, ExamStatus, InvoiceStatus
+from .models import Contract, Enrolment, Exam, Invoice, Person, TermExtension
 
 EURO = DecimalField(max_digits=12, decimal_places=2)
 ZERO_CENTS = Value(0, output_field=BigIntegerField())
@@ -105,10 +108,6 @@ def person_detail(persons: QuerySet[Person], public_id) -> Person | None:
     (whatever the number of exams, attempts, contracts or invoices): the person with loan usage,
     then one query each for exams, attempts, enrolments, contracts, invoices and extensions.
     ``None`` when the person is not in ``persons``."""
-    from django.db.models import Prefetch
-
-    from .models import Contract, Enrolment, Exam, TermExtension
-
     queryset = persons_with_loan_usage(persons.filter(public_id=public_id)).prefetch_related(
         Prefetch("exams", queryset=Exam.objects.prefetch_related("attempts")),
         Prefetch("enrolments", queryset=Enrolment.objects.select_related("institution").order_by("start_date", "pk")),
@@ -120,3 +119,34 @@ def person_detail(persons: QuerySet[Person], public_id) -> Person | None:
         Prefetch("extensions", queryset=TermExtension.objects.order_by("-new_end", "pk")),
     )
     return queryset.first()
+
+
+# The manual's exam table (chapter 4) lists the components in ExamComponent's order.
+EXAM_ORDER = {component: i for i, component in enumerate(ExamComponent.values)}
+
+
+@dataclass(frozen=True)
+class ExamRow:
+    """One exam component of a person, as the person screen and the letter show it."""
+
+    exam: Exam
+    attempts: int
+    date: dt.date | None  # of the last attempt
+    status: ExamStatus
+
+    @property
+    def to_do(self) -> bool:
+        """Still to pass: failed or not yet tried (the letter lists these)."""
+        return self.status in (ExamStatus.FAILED, ExamStatus.TO_DO)
+
+
+def exam_rows(person: Person) -> list[ExamRow]:
+    """The person's exams in the manual's order, each with its number of attempts, the date of the
+    last attempt and the derived status. Uses prefetched ``exams`` and ``exams__attempts`` when
+    present (``person_detail`` and the letter's snapshot query load them): no query per exam."""
+    rows = []
+    for exam in sorted(person.exams.all(), key=lambda e: EXAM_ORDER.get(e.component, len(EXAM_ORDER))):
+        attempts = list(exam.attempts.all())
+        status = ExamStatus(Exam.derive_status(exam.exempted, (a.result for a in attempts)))
+        rows.append(ExamRow(exam, len(attempts), max((a.date for a in attempts), default=None), status))
+    return rows

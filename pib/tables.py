@@ -1,11 +1,15 @@
-"""Shared django-tables2 helpers.
+"""The one way to drive a django-tables2 table on a screen: sorting and paging from the URL, and
+the context of the one pager (``templates/partials/pager.html``).
 
-Guarantees: a table's page size is fixed (``PAGE_SIZE``, 20 as DUO's manual shows); no request
-parameter (``per_page``, ``per_pagina``, …) changes it, and a page number that is not a positive
-ASCII number, or lies past the end, shows the first or the last page instead of an error.
+Guarantees: only sort keys that name a sortable column reach django-tables2; a table's page size is
+fixed (``PAGE_SIZE``, 20 as DUO's manual shows) and no request parameter (``per_page``,
+``per_pagina``, …) changes it; a page number that is not a positive ASCII number, or lies past the
+end, shows the first or the last page instead of an error; the pager is the manual's horizontal
+"< VORIGE  1 VAN 11  VOLGENDE >" (capitals by CSS) and is left out for a single page.
 """
 
 import re
+from collections.abc import Callable
 
 from django.core.paginator import EmptyPage, PageNotAnInteger
 
@@ -29,3 +33,36 @@ def paginate_fixed(table, page_value) -> None:
         table.paginate(page=page, per_page=PAGE_SIZE)
     except (PageNotAnInteger, EmptyPage):
         table.paginate(page=max(table.paginator.num_pages, 1) if page > 1 else 1, per_page=PAGE_SIZE)
+
+
+def table_configure(table, request):
+    """Sort ``table`` by the URL's known sort keys and show the URL's page of ``PAGE_SIZE`` rows."""
+    order_by = clean_order_by(table, request.GET.getlist(table.prefixed_order_by_field))
+    if order_by:
+        table.order_by = order_by
+    paginate_fixed(table, request.GET.get(table.prefixed_page_field))
+    return table
+
+
+def same_query_page_url(request, table) -> Callable[[int], str]:
+    """Page URLs that keep the rest of the query string (the sort) as it is."""
+
+    def page_url(number: int) -> str:
+        params = request.GET.copy()
+        params[table.prefixed_page_field] = number
+        return f"?{params.urlencode()}"
+
+    return page_url
+
+
+def pager(table, page_url: Callable[[int], str]) -> dict | None:
+    """The pager's context, or None when everything fits on one page."""
+    page = table.page
+    if page is None or table.paginator.num_pages < 2:
+        return None
+    return {
+        "number": page.number,
+        "count": table.paginator.num_pages,
+        "previous_url": page_url(page.previous_page_number()) if page.has_previous() else "",
+        "next_url": page_url(page.next_page_number()) if page.has_next() else "",
+    }

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
@@ -108,16 +108,6 @@ _MUNICIPALITY_ID = re.compile(r"[0-9]{1,18}")
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 
 
-def url_or_empty(name: str) -> str:
-    """The URL of ``name``, or "" while that screen does not exist (yet)."""
-    if not name:
-        return ""
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return ""
-
-
 def parts_for(roles) -> list[dict]:
     """The start screen's parts for a set of roles, in the manual's order."""
     roles = set(roles)
@@ -129,8 +119,7 @@ def parts_for(roles) -> list[dict]:
             {
                 "title": part.title,
                 "subtitle": part.subtitle,
-                "url": url_or_empty(part.url_name),
-                "in_portal": bool(part.url_name),
+                "url": reverse(part.url_name) if part.url_name else "",
             }
         )
     return shown

@@ -2,20 +2,15 @@
 tie-breaker, so paging through a sorted list never shows a signal twice or skips one."""
 
 import django_tables2 as tables
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django_tables2.data import TableQuerysetData
 
 from .models import Signal
 
-PERSON_DETAIL_URL = "elip:person_detail"
 
-
-def person_detail_url(public_id) -> str | None:
-    """The person's detail screen (built by the persons part); None while it does not exist."""
-    try:
-        return reverse(PERSON_DETAIL_URL, kwargs={"public_id": public_id})
-    except NoReverseMatch:
-        return None
+def person_detail_url(public_id) -> str:
+    """The person's detail screen (Raadplegen ELIP personen), by its opaque id."""
+    return reverse("elip:person_detail", kwargs={"public_id": public_id})
 
 
 class PageByIdsData(TableQuerysetData):
@@ -50,7 +45,6 @@ class SignalTable(tables.Table):
         fields = ("status", "bsn", "surname", "code", "description", "placed_on", "contact_name")
         order_by_field = "sortering"
         page_field = "pagina"
-        per_page = 20
         empty_text = "Er zijn geen signalen gevonden op basis van de opgegeven criteria."
 
     def __init__(self, data, **kwargs):

@@ -10,6 +10,7 @@ only that id, the page and the sort (ASVS 14.2.1: no BSN in a URL).
 import re
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,7 +24,7 @@ from pib.constants import Role
 from pib.models import Person, ReadLogEntry
 from pib.readlog import log_read
 from pib.search_tokens import search_load, search_store
-from pib.tables import clean_order_by, paginate_fixed
+from pib.tables import pager, table_configure
 
 from .constants import SignalStatus
 from .export import csv_chunks
@@ -148,12 +149,7 @@ def results(request, search_id):
     if not filterset.is_valid():
         messages.info(request, "Uw zoekopdracht is verlopen. Zoek opnieuw.")
         return redirect("signals:search")
-    table = SignalTable(filterset.qs)
-    order_by = clean_order_by(table, request.GET.getlist(table.prefixed_order_by_field))
-    if order_by:  # only real column names reach django-tables2
-        table.order_by = order_by
-    # A fixed page size: no request parameter (per_page, …) can ask for more rows.
-    paginate_fixed(table, request.GET.get(table.prefixed_page_field))
+    table = table_configure(SignalTable(filterset.qs), request)  # a fixed page size, known sort keys only
     page_signals = list(table.page.object_list.data) if table.page else []
     back = request.get_full_path()
     for signal in page_signals:
@@ -174,28 +170,9 @@ def results(request, search_id):
             "headers": _headers(table, search_id),
             "current_page": table.page.number,
             "current_sort": sort,
-            "page_links": _page_links(table, search_id, sort),
-            "prev_url": _results_url(search_id, page=table.page.number - 1, sort=sort),
-            "next_url": _results_url(search_id, page=table.page.number + 1, sort=sort),
+            "pager": pager(table, lambda number: _results_url(search_id, page=number, sort=sort)),
         },
     )
-
-
-def _page_links(table, search_id, sort) -> list[dict]:
-    page = table.page
-    links = []
-    for number in table.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1):
-        if number == table.paginator.ELLIPSIS:
-            links.append({"ellipsis": True})
-        else:
-            links.append(
-                {
-                    "number": number,
-                    "url": _results_url(search_id, page=number, sort=sort),
-                    "current": number == page.number,
-                }
-            )
-    return links
 
 
 def _selected_ids(request) -> list[str]:
@@ -298,8 +275,6 @@ def download_search(request, search_id):
 
 
 def _contact_candidates(municipality):
-    from django.contrib.auth import get_user_model
-
     return (
         get_user_model()
         .objects.filter(authorisations__municipality=municipality, is_active=True)

@@ -15,9 +15,6 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     SignalStatus.DONE: frozenset(),
 }
 
-# The statuses a user may choose on the "Selecteren signalen" screen (the buttons).
-TARGET_STATUSES = (SignalStatus.IN_PROGRESS, SignalStatus.DONE)
-
 
 class SignalTransitionError(Exception):
     """An illegal status move; the message is Dutch and shown to the user as is."""

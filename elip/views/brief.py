@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from elip.forms import EnrolmentForm
 from elip.models import ElipEnrolment
+from elip.selectors import dispatch_overview, estimate_for_municipality
 from elip.services.enrolment import (
     ENROLMENT_FIELDS,
     FIELD_LABELS,
@@ -31,6 +32,7 @@ from elip.services.enrolment import (
     enrolment_withdraw,
     validate_enrolment_data,
 )
+from letters.services import preview_pdf
 from pib.access import role_required
 from pib.constants import Role
 from pib.formatting import format_phone
@@ -88,8 +90,6 @@ def _blocks(data: dict) -> dict:
 
 
 def _estimate(municipality) -> int | None:
-    from elip.selectors import estimate_for_municipality
-
     return estimate_for_municipality(municipality, on_date=timezone.localdate())
 
 
@@ -104,8 +104,6 @@ def brief(request):
             "elip/brief_not_enrolled.html",
             {"estimate": _estimate(request.municipality), "enrolment": enrolment},
         )
-    from elip.selectors import dispatch_overview
-
     overview = dispatch_overview(request.municipality, today=timezone.localdate())
     return render(
         request,
@@ -265,8 +263,6 @@ def preview(request):
         messages.error(request, MSG_EXPIRED)
         return redirect("elip:brief")
     try:
-        from letters.services import preview_pdf
-
         pdf = preview_pdf(
             municipality=request.municipality,
             phone=data["letter_phone"],

@@ -14,19 +14,18 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
 from pib.access import role_required
-from pib.constants import ExamComponent, Role
+from pib.constants import Role
 from pib.forms import AccessibleFormMixin, BsnField
 from pib.models import Contract, Exam, Invoice, ReadLogEntry
 from pib.readlog import log_read
 from pib.scoping import visible_persons
+from pib.selectors import EXAM_ORDER, exam_rows, person_list
 from pib.selectors import person_detail as load_person_detail
-from pib.selectors import person_list
-from pib.tables import clean_order_by, paginate_fixed
+from pib.tables import pager, same_query_page_url, table_configure
 
 from ..tables import PersonTable
 
 ROLE = Role.ELIP_PERSONS
-EXAM_ORDER = {value: i for i, value in enumerate(ExamComponent.values)}
 
 # Screen names in the read log.
 SCREEN_SEARCH = "ELIP zoeken"
@@ -81,15 +80,12 @@ def search(request):
 @require_safe
 def overview(request):
     """Overzicht ELIP (§4.1.1): all ELIP persons of the municipality, paginated and sortable."""
-    table = PersonTable(person_list(visible_persons(request.municipality)))
-    order_by = clean_order_by(table, request.GET.getlist(table.prefixed_order_by_field))
-    if order_by:
-        table.order_by = order_by
-    paginate_fixed(table, request.GET.get(table.prefixed_page_field))  # no user-chosen page size
+    table = table_configure(PersonTable(person_list(visible_persons(request.municipality))), request)
     shown = [row.record for row in table.page.object_list] if table.page else []
     if shown:
         log_read(request, screen=SCREEN_LIST, persons=shown, role=ROLE)
-    return render(request, "elip/person_list.html", {"table": table})
+    context = {"table": table, "pager": pager(table, same_query_page_url(request, table))}
+    return render(request, "elip/person_list.html", context)
 
 
 @role_required(ROLE)
@@ -99,16 +95,10 @@ def detail(request, public_id):
     person = load_person_detail(visible_persons(request.municipality), public_id)
     if person is None:
         raise Http404("Geen ELIP-inburgeraar")
-    exams = sorted(person.exams.all(), key=lambda exam: EXAM_ORDER.get(exam.component, len(EXAM_ORDER)))
-    exam_rows = []
-    for exam in exams:
-        attempts = list(exam.attempts.all())
-        latest = max(attempts, key=lambda a: a.number) if attempts else None
-        exam_rows.append({"exam": exam, "attempts": len(attempts), "date": latest.date if latest else None})
     log_read(request, screen=SCREEN_DETAIL, persons=[person], role=ROLE)
     context = {
         "person": person,
-        "exam_rows": exam_rows,
+        "exam_rows": exam_rows(person),
         "enrolments": person.enrolments.all(),
         "contracts": person.contracts.all(),
         "invoices": person.invoices.all(),

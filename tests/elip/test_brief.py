@@ -342,7 +342,7 @@ def fake_preview(monkeypatch):
         calls.append({"municipality": municipality, "phone": phone, "email": email, "website": website})
         return b"%PDF-1.7 voorbeeld"
 
-    monkeypatch.setattr("letters.services.preview_pdf", preview_pdf)
+    monkeypatch.setattr("elip.views.brief.preview_pdf", preview_pdf)
     return calls
 
 
@@ -378,7 +378,7 @@ def test_preview_failure_is_a_dutch_page_not_a_500(client_, user, groningen, mon
     def broken(**kwargs):
         raise RuntimeError("kapot")
 
-    monkeypatch.setattr("letters.services.preview_pdf", broken)
+    monkeypatch.setattr("elip.views.brief.preview_pdf", broken)
     response = client_.get(reverse("elip:brief_preview"))
     assert response.status_code == 503
     assert "De voorbeeldbrief kan op dit moment niet worden gemaakt." in text(response)
