@@ -12,14 +12,17 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/14
 # The money-boundary tests (marker both_databases) run a second time on the embedded default, SQLite.
 TEST_SQLITE_URL ?= sqlite:///$(CURDIR)/var/test-money.sqlite3
 
-.PHONY: setup system-packages venv services demo test lint bench lock
+.PHONY: setup demo-setup system-packages demo-packages venv services demo test lint bench lock
 
 setup: system-packages venv
+demo-setup: demo-packages venv
 
-# Debian packages: chromium (browser tests), libharfbuzz-subset0 (fast font subsetting in
-# WeasyPrint), poppler-utils (pdftoppm/pdftotext to look at letters). Skipped when present.
+# Debian packages (as root or through sudo; skipped when present): python3-venv, Pango and
+# libharfbuzz-subset0 (WeasyPrint), and for the tests chromium (browser tests) and poppler-utils.
 system-packages:
 	@bash scripts/system-packages.sh
+demo-packages:
+	@bash scripts/system-packages.sh demo
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	python3.11 -m venv $(VENV) 2>/dev/null || python3 -m venv $(VENV)
@@ -31,19 +34,22 @@ venv: $(VENV)/.installed
 services:
 	@bash scripts/services.sh
 
+# No browser and no services: SQLite, tasks in-process. Static files are collected (hashed names)
+# and served by WhiteNoise, as in production.
 # The demo runs with DEBUG off, so it needs keys of its own: made once in var/demo-keys.env
 # (the portal refuses the committed demo keys with DEBUG off, see pib/keys.py).
 DEMO_ENV := set -a && . var/demo-keys.env && set +a &&
-demo: setup
+demo: demo-setup
 	mkdir -p var
 	test -s var/demo-keys.env || $(PY) -c 'import secrets; print(f"SECRET_KEY={secrets.token_urlsafe(50)}\nREADLOG_KEY={secrets.token_urlsafe(50)}")' > var/demo-keys.env
 	chmod 600 var/demo-keys.env
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput -v0
+	$(DEMO_ENV) $(PY) manage.py collectstatic --noinput -v0
 	$(DEMO_ENV) $(PY) manage.py seed_demo --persons $(DEMO_PERSONS) --seed $(DEMO_SEED) --if-empty
 	$(DEMO_ENV) $(PY) manage.py elip_run
 	$(DEMO_ENV) $(PY) manage.py demo_events --seed $(DEMO_SEED)
 	@echo "Portal: http://127.0.0.1:$(PORT)/  (DUO-beheer: http://127.0.0.1:$(PORT)/beheer/)"
-	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT) --insecure
+	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: venv
 	mkdir -p var

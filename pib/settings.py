@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # runserver (make demo) leaves static files to WhiteNoise, as gunicorn does in production.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_tables2",
     "django_filters",
@@ -48,6 +50,8 @@ MIDDLEWARE = [
     # Outermost: its headers reach every response, including 400s made from exceptions below it.
     "pib.security.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files straight from STATIC_ROOT (hashed names: cached for a year, immutable).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -113,7 +117,10 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # collectstatic writes hashed names (css/portal.3f2a….css) and gzip/brotli copies beside them;
+    # WhiteNoise serves those with a far-future Cache-Control. The flows that render pages run
+    # collectstatic first (Dockerfile, make demo); the tests find files through the finders.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 # --- Security -------------------------------------------------------------
@@ -162,6 +169,10 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Application ----------------------------------------------------------
 LETTER_BATCH_SIZE = env.int("LETTER_BATCH_SIZE", default=50)
+# /gezondheid/ reports the weekly run overdue this many hours after its scheduled time.
+WEEKLY_RUN_GRACE_HOURS = env.int("WEEKLY_RUN_GRACE_HOURS", default=6)
+# Bearer token for /gezondheid/metrics/ (and the health details); empty = staff users only.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 LOGGING = {
     "version": 1,

@@ -12,6 +12,7 @@ urlpatterns = [
     path("elip/", include("elip.urls")),
     path("signalen/", include("signals.urls")),
     path("beheer/", admin.site.urls),
+    path("gezondheid/", include("elip.urls_health")),
 ]
 
 handler403 = "pib.views.forbidden"
