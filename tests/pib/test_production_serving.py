@@ -37,7 +37,12 @@ def compose_environment() -> dict[str, str]:
     """The app services' environment from docker-compose.yml, its ${...} filled in for this machine."""
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     environment = compose["x-app"]["environment"]
-    values = {"POSTGRES_PASSWORD": "unused", "SECRET_KEY": "k" * 30 + "-production-test-8d1f3a", "SITE_ADDRESS": HOST}
+    values = {
+        "POSTGRES_PASSWORD": "unused",
+        "SECRET_KEY": "production-test-secret-key-7f3a9c2e1b5d8f0a4c6e2b9d1f7a3c5e",
+        "READLOG_KEY": "production-test-readlog-key-2b8e4d0f6a1c7e3b9d5f2a8c4e0b6d1f",
+        "SITE_ADDRESS": HOST,
+    }
 
     def fill(text):
         return re.sub(r"\$\{(\w+)(?:[:?-][^}]*)?\}", lambda m: values.get(m.group(1), ""), str(text))
