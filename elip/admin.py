@@ -1,8 +1,24 @@
+"""Django admin for DUO administrators: ELIP criteria, enrolments, runs — and the registry's person
+and term-extension admins, whose saves go through ``elip.services.registry`` so an admin edit emits
+the same signals (SS401–SS404) as any other way of recording the change (the models live in
+``pib``; the rule "who is an ELIP person, which signal follows" lives here)."""
+
+from django import forms
 from django.contrib import admin
 
-from pib.admin_base import PortalModelAdmin, ReadOnlyAdmin
+from pib.admin import (
+    ContractInline,
+    EnrolmentInline,
+    ExamInline,
+    InvoiceInline,
+    LoanInline,
+    LoanRequestInline,
+)
+from pib.admin_base import PortalModelAdmin, ReadOnlyAdmin, RegistryHistoryAdmin
+from pib.models import Person, TermExtension
 
 from .models import ElipEnrolment, ElipEnrolmentChange, PolicyVersion, RunMunicipality, SelectionRun
+from .services.registry import person_create, person_update, term_extension_add, term_extension_update
 
 
 @admin.register(PolicyVersion)
@@ -79,3 +95,136 @@ class RunMunicipalityAdmin(ReadOnlyAdmin):
     list_display = ["run", "municipality", "letters_count"]
     search_fields = ["municipality__name"]
     list_select_related = ["run", "municipality"]
+
+
+# --- Registry admins whose saves emit ELIP signals -----------------------------------------
+
+
+class TermExtensionInlineForm(forms.ModelForm):
+    """A new extension starts at the person's current term end (set by ``term_extension_add``)."""
+
+    class Meta:
+        model = TermExtension
+        fields = ["kind", "new_end", "granted_on"]
+
+    def clean(self):
+        cleaned = super().clean()
+        new_end = cleaned.get("new_end")
+        person = cleaned.get("person")
+        person_id = person.pk if person else self.instance.person_id
+        if new_end and person_id and self.instance.pk is None:
+            term_end = Person.objects.filter(pk=person_id).values_list("term_end", flat=True).first()
+            if term_end and new_end <= term_end:
+                self.add_error(
+                    "new_end",
+                    f"De nieuwe einddatum moet na de huidige einddatum ({term_end:%d-%m-%Y}) liggen.",
+                )
+        return cleaned
+
+
+class TermExtensionInline(admin.TabularInline):
+    """Adding an extension goes through ``term_extension_add`` (→ Person.term_end, SS401)."""
+
+    model = TermExtension
+    form = TermExtensionInlineForm
+    extra = 0
+    can_delete = False
+    fields = ["kind", "previous_end", "new_end", "granted_on"]
+    readonly_fields = ["previous_end"]
+
+
+@admin.register(Person)
+class PersonAdmin(RegistryHistoryAdmin):
+    list_display = ["last_name", "first_names", "birth_date", "municipality", "obligation_status", "term_end"]
+    list_filter = ["obligation_status", "law", "municipality"]
+    search_fields = ["=bsn", "last_name", "first_names"]
+    list_select_related = ["municipality"]
+    autocomplete_fields = ["municipality"]
+    readonly_fields = ["public_id"]
+    show_full_result_count = False
+    fieldsets = [
+        ("Persoon", {"fields": ["public_id", "bsn", "first_names", "prefix", "last_name", "gender", "birth_date"]}),
+        ("Adres", {"fields": ["street", "house_number", "house_number_addition", "postcode", "city", "municipality"]}),
+        (
+            "Inburgering",
+            {
+                "fields": [
+                    "law",
+                    "obligation_status",
+                    "term_start",
+                    "term_end",
+                    "culpable_overrun",
+                    "lesson_hours_integration",
+                    "lesson_hours_literacy",
+                ]
+            },
+        ),
+    ]
+    inlines = [
+        LoanInline,
+        LoanRequestInline,
+        TermExtensionInline,
+        ExamInline,
+        EnrolmentInline,
+        ContractInline,
+        InvoiceInline,
+    ]
+
+    def save_model(self, request, obj, form, change):
+        """Through the registry services: a change of municipality, term end or obligation
+        status emits its signal exactly as ``elip.services.registry.person_update`` does elsewhere."""
+        if not change:
+            person_create(instance=obj)
+            return
+        changes = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+        person_update(person=obj, **changes)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not TermExtension:
+            return super().save_formset(request, form, formset, change)
+        for inline_form in formset.forms:
+            if not inline_form.has_changed() or not hasattr(inline_form, "cleaned_data"):
+                continue
+            data = inline_form.cleaned_data
+            if inline_form.instance.pk is None:
+                term_extension_add(
+                    person=form.instance, kind=data["kind"], new_end=data["new_end"], granted_on=data["granted_on"]
+                )
+            else:
+                term_extension_update(
+                    extension=inline_form.instance,
+                    **{name: data[name] for name in inline_form.changed_data if name in data},
+                )
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+
+@admin.register(TermExtension)
+class TermExtensionAdmin(RegistryHistoryAdmin):
+    """Adds and corrections go through the services (→ Person.term_end, SS401); the previous
+    end is the person's term end at the time of granting, set by the service."""
+
+    list_display = ["person", "kind", "previous_end", "new_end"]
+    search_fields = ["=person__bsn", "person__last_name"]
+    raw_id_fields = ["person"]
+    list_select_related = ["person"]
+    form = TermExtensionInlineForm
+    fields = ["person", "kind", "previous_end", "new_end", "granted_on"]
+    readonly_fields = ["previous_end"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["person", "previous_end"] if obj else ["previous_end"]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            saved = term_extension_update(
+                extension=obj, **{name: data[name] for name in form.changed_data if name in data}
+            )
+        else:
+            saved = term_extension_add(
+                person=data["person"], kind=data["kind"], new_end=data["new_end"], granted_on=data["granted_on"]
+            )
+        obj.pk, obj.previous_end = saved.pk, saved.previous_end
+
+    def has_delete_permission(self, request, obj=None):
+        return False

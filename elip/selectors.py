@@ -1,5 +1,5 @@
-"""ELIP reads: the policy in force, the selection of ELIP candidates, and the run records
-the portal shows on "Beheren ELIP brief".
+"""ELIP reads: which ELIP persons a municipality's user may see, the policy in force, the
+selection of ELIP candidates, and the run records the portal shows on "Beheren ELIP brief".
 
 Boundary semantics of the selection (DOMAIN.md "ELIP criteria"), for reference date D and the
 policy version in force on D (``active_policy``):
@@ -45,7 +45,8 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from pib.constants import Law, ObligationStatus
+from pib.access import municipality_ids_with_role
+from pib.constants import Law, ObligationStatus, Role
 from pib.dates import add_months
 from pib.models import Municipality, Person
 from pib.selectors import persons_with_loan_usage
@@ -54,6 +55,20 @@ from .constants import MatchedRule
 from .models import PolicyVersion, RunMunicipality, SelectionRun
 
 PREVIOUS_DISPATCH_MONTHS = 3
+
+
+def visible_persons(user, municipality: Municipality | None) -> QuerySet[Person]:
+    """The ELIP persons ``user`` may see for ``municipality`` (DOMAIN.md "Visibility and roles"):
+    only once the ELIP letter was sent, only while the person lives there, and only when ``user``
+    holds the role "Raadplegen ELIP personen" there (``pib.access``). Every person screen starts
+    from it; anything outside it answers 404."""
+    if municipality is None:
+        return Person.objects.none()
+    return Person.objects.filter(
+        municipality=municipality,
+        municipality_id__in=municipality_ids_with_role(user, Role.ELIP_PERSONS),
+        elip_letter__isnull=False,
+    )
 
 
 class NoPolicyInForce(PolicyVersion.DoesNotExist):

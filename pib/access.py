@@ -25,6 +25,14 @@ def municipalities_for(user):
     return Municipality.objects.filter(authorisation__user=user).distinct().order_by("name")
 
 
+def municipality_ids_with_role(user, role):
+    """The ids of the municipalities where ``user`` holds ``role``, as a subquery (empty for an
+    anonymous user). The upper apps scope their rows with it (e.g. ``Signal.objects.filter_for_user``)."""
+    if not user.is_authenticated:
+        return Authorisation.objects.none().values("municipality_id")
+    return Authorisation.objects.filter(user=user, role=role).values("municipality_id")
+
+
 def roles_for(user, municipality) -> set[str]:
     if not user.is_authenticated or municipality is None:
         return set()

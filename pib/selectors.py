@@ -92,7 +92,7 @@ def person_loan_usage(person: Person) -> tuple[Decimal, Decimal, Decimal]:
 
 
 # --- ELIP person screens (Raadplegen ELIP personen, manual chapter 4) ---------------------------
-# Both readers take an already-scoped queryset (``pib.scoping.visible_persons(municipality)``):
+# Both readers take an already-scoped queryset (``elip.selectors.visible_persons``):
 # they never widen what the caller may see.
 
 

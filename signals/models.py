@@ -6,6 +6,7 @@ from django.db import models
 from pib.models import Municipality, Person
 
 from .constants import SignalCode, SignalStatus
+from .querysets import SignalQuerySet
 
 
 class Signal(models.Model):
@@ -18,6 +19,8 @@ class Signal(models.Model):
     created_at = models.DateTimeField("geplaatst", auto_now_add=True)
     status = models.CharField("status signaal", max_length=15, choices=SignalStatus.choices, default=SignalStatus.NEW)
     status_changed_at = models.DateTimeField("status gewijzigd", null=True, blank=True)
+
+    objects = SignalQuerySet.as_manager()
 
     class Meta:
         verbose_name = "signaal"

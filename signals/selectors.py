@@ -1,9 +1,8 @@
-"""Reads of signals. Every read starts from ``pib.scoping.visible_signals`` (the municipality's own)."""
+"""Reads of signals. Every read starts from ``Signal.objects.filter_for_user(user, municipality)``
+(``signals.querysets``: the municipality's own, for a user holding the signals role there)."""
 
 from django.db.models import CharField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Concat, Trim
-
-from pib.scoping import visible_signals
 
 from .constants import SignalStatus
 from .models import PersonContact, Signal
@@ -19,10 +18,10 @@ def contact_name_subquery():
     )
 
 
-def signals_for_list(municipality) -> QuerySet[Signal]:
+def signals_for_list(user, municipality) -> QuerySet[Signal]:
     """The municipality's signals with what the list, print page and CSV show: person and contact name."""
     return (
-        visible_signals(municipality)
+        Signal.objects.filter_for_user(user, municipality)
         .select_related("person")
         .only(
             "id",
@@ -41,6 +40,6 @@ def signals_for_list(municipality) -> QuerySet[Signal]:
     )
 
 
-def open_signals_count(municipality) -> int:
+def open_signals_count(user, municipality) -> int:
     """Signals not yet Afgehandeld (Nieuw or In behandeling): the count on "Zoeken signalen"."""
-    return visible_signals(municipality).exclude(status=SignalStatus.DONE).count()
+    return Signal.objects.filter_for_user(user, municipality).exclude(status=SignalStatus.DONE).count()

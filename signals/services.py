@@ -1,5 +1,5 @@
 """Writes of signals. Every signal is created in the transaction of its cause
-(see ``pib.services`` for the registry writes that emit SS401–SS404; the weekly run emits SS400)."""
+(see ``elip.services.registry`` for the registry writes that emit SS401–SS404; the weekly run emits SS400)."""
 
 import datetime as dt
 import re

@@ -1,7 +1,7 @@
 """Screens of manual §3.2: "Zoeken signalen", "Selecteren signalen", print page and CSV.
 
 Role "Raadplegen en muteren ELIP signalen", chosen municipality only: every read goes through
-``signals.selectors`` → ``pib.scoping.visible_signals``. The search criteria (possibly a BSN) are
+``signals.selectors`` → ``Signal.objects.filter_for_user``. The search criteria (possibly a BSN) are
 POSTed and kept in the session under an opaque search id (``pib.search_tokens``: a BSN is kept
 only as a reference to the person, never as the number); result, paging and sorting URLs carry
 only that id, the page and the sort (ASVS 14.2.1: no BSN in a URL).
@@ -67,7 +67,7 @@ def _load_search(request, search_id: str) -> dict | None:
 
 
 def _filterset(request, data):
-    return SignalFilter(data, queryset=signals_for_list(request.municipality))
+    return SignalFilter(data, queryset=signals_for_list(request.user, request.municipality))
 
 
 # --- screens ------------------------------------------------------------------------------
@@ -104,7 +104,7 @@ def search(request):
         "signals/search.html",
         {
             "form": filterset.form,
-            "open_count": open_signals_count(municipality),
+            "open_count": open_signals_count(request.user, municipality),
             "no_results": no_results,
         },
         status=200,
@@ -219,7 +219,7 @@ def _print(request, ids, back):
     if not all(ID_VALUE.fullmatch(str(i)) and 0 < int(i) <= MAX_ID for i in ids):
         raise Http404
     wanted = {int(i) for i in ids}
-    signals = list(signals_for_list(request.municipality).filter(pk__in=wanted))
+    signals = list(signals_for_list(request.user, request.municipality).filter(pk__in=wanted))
     if len(signals) != len(wanted):
         # A signal of another municipality (or one already deleted): not this user's to see.
         raise Http404
@@ -253,7 +253,7 @@ def _filename(request, suffix: str) -> str:
 @require_safe
 def download_all(request):
     """ "Download alle signalen": every signal of the municipality, whatever its status."""
-    queryset = signals_for_list(request.municipality).order_by("-placed_on", "-pk")
+    queryset = signals_for_list(request.user, request.municipality).order_by("-placed_on", "-pk")
     return _csv_response(request, queryset, _filename(request, ""), "Download alle signalen")
 
 
@@ -289,7 +289,7 @@ def _contact_candidates(municipality):
 def contact_person(request, public_id):
     """Contactpersoon: the municipality assigns one of its own users to a person it has signals of."""
     municipality = request.municipality
-    signal = signals_for_list(municipality).filter(person__public_id=public_id).first()
+    signal = signals_for_list(request.user, municipality).filter(person__public_id=public_id).first()
     if signal is None:
         raise Http404
     person = signal.person

@@ -12,10 +12,15 @@ Guarantees and what enforces them:
 * Interrupted and restarted, every letter exists exactly once: letters are written per batch
   (``settings.LETTER_BATCH_SIZE``) in one transaction with their SS400 signals and the
   municipality's count, so a crash loses at most the open batch, which the restart redoes.
-* Rendering is queued per municipality once all its letters are committed (``transaction.on_commit``):
-  a worker never sees a letter that is not in the database, and the municipality's bundle is merged
-  once, by the render batch that finishes last. A resumed run re-queues every letter of the run that
-  still waits for its PDF. Without a broker the same tasks run in-process.
+* Rendering is queued per municipality once all its letters are committed (``delay_on_commit``):
+  a worker never sees a letter that is not in the database. Bundling has one mechanism: every render
+  batch ends with ``letters.services.bundles_build``, which merges a municipality's bundle only when
+  none of its letters waits any more — so the batch that finishes last builds it, once (the bundle
+  row is unique per run and municipality and locked while it is merged). A resumed run re-queues
+  every letter of the run that still waits for its PDF. Without a broker the same tasks run in-process.
+
+Layering: this service is called by ``elip.tasks`` (the beat task) and ``manage.py elip_run``; it
+never imports ``elip.tasks``. It queues the letters app's render task, a lower layer's entry point.
 """
 
 import datetime as dt
@@ -24,7 +29,6 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -33,6 +37,7 @@ from django.utils import timezone
 
 from letters.content import build_snapshots
 from letters.models import Letter, RenderStatus
+from letters.tasks import render_letter_batch
 from pib.models import Municipality, Person
 from signals.constants import SignalCode
 from signals.services import signal_emit
@@ -129,15 +134,13 @@ def _queue_rendering(run: SelectionRun, municipality: Municipality | int, batch_
     batches, once all its letters exist (so the bundle is merged once, by the last batch to finish).
     Also picks up letters committed before a crash whose render task was never queued; a letter
     queued twice is rendered once (``letters_render`` skips rendered letters)."""
-    from letters.tasks import render_letter_batch
-
     pending = list(
         Letter.objects.filter(run=run, municipality=municipality, render_status=RenderStatus.PENDING)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
     for start in range(0, len(pending), batch_size):
-        transaction.on_commit(partial(render_letter_batch.delay, pending[start : start + batch_size]))
+        render_letter_batch.delay_on_commit(pending[start : start + batch_size])
     return len(pending)
 
 
@@ -149,14 +152,12 @@ def weekly_run(*, run_date: dt.date, progress: Callable[[RunProgress], None] | N
     municipality, in CBS-code order, each of them gets the Letter with its
     snapshot (``letters.content.build_snapshots``), SS400 to the municipality, and the run's count
     for the municipality, in batches of ``settings.LETTER_BATCH_SIZE``, one transaction each.
-    Rendering is queued per municipality after its last batch commits; a last bundle check is
-    queued once every municipality is done.
+    Rendering is queued per municipality after its last batch commits; the render batches build
+    the bundles.
 
     ``progress`` (optional) is called with a ``RunProgress`` after every batch and every municipality;
     an exception it raises stops the run like a crash would (a restart resumes).
     """
-    from ..tasks import build_run_bundles
-
     run = _get_or_start_run(run_date)
     if run.run_date != run_date or run.status == RunStatus.DONE:
         logger.info("ELIP-run %s: already done for this week (run of %s), nothing to do", run_date, run.run_date)
@@ -228,6 +229,5 @@ def weekly_run(*, run_date: dt.date, progress: Callable[[RunProgress], None] | N
             run.status = RunStatus.DONE
             run.finished_at = timezone.now()
             run.save(update_fields=["status", "finished_at"])
-        transaction.on_commit(partial(build_run_bundles.delay, run.pk))
     logger.info("ELIP-run %s: done, %d letters created in this call", run.run_date, created_total)
     return run

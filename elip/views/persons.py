@@ -1,6 +1,6 @@
 """Raadplegen ELIP personen (manual chapter 4): search, overview, detail and its sub-screens.
 
-Every read goes through ``pib.scoping.visible_persons(request.municipality)``: a person the
+Every read goes through ``elip.selectors.visible_persons(request.user, request.municipality)``: a person the
 chosen municipality may not see (no letter yet, moved away, another municipality) and any
 sub-object that is not that person's answer 404, exactly like an id that does not exist.
 Every screen that shows person data writes read-log rows in the same request. The BSN is only
@@ -18,11 +18,11 @@ from pib.constants import Role
 from pib.forms import AccessibleFormMixin, BsnField
 from pib.models import Contract, Exam, Invoice, ReadLogEntry
 from pib.readlog import log_read
-from pib.scoping import visible_persons
 from pib.selectors import EXAM_ORDER, exam_rows, person_list
 from pib.selectors import person_detail as load_person_detail
 from pib.tables import pager, same_query_page_url, table_configure
 
+from ..selectors import visible_persons
 from ..tables import PersonTable
 
 ROLE = Role.ELIP_PERSONS
@@ -44,7 +44,7 @@ class BsnSearchForm(AccessibleFormMixin, forms.Form):
 
 def _person_or_404(request, public_id):
     """The person behind ``public_id`` if the chosen municipality may see them, else 404."""
-    return get_object_or_404(visible_persons(request.municipality), public_id=public_id)
+    return get_object_or_404(visible_persons(request.user, request.municipality), public_id=public_id)
 
 
 @sensitive_post_parameters("bsn")  # masked in error reports, should this view ever fail
@@ -52,7 +52,7 @@ def _person_or_404(request, public_id):
 @require_http_methods(["GET", "HEAD", "POST"])
 def search(request):
     """Zoeken ELIP (§4.1, §4.1.2): the number of ELIP persons and a search by BSN (POST only)."""
-    persons = visible_persons(request.municipality)
+    persons = visible_persons(request.user, request.municipality)
     if request.method == "POST":
         form = BsnSearchForm(request.POST)
         if form.is_valid():
@@ -80,7 +80,7 @@ def search(request):
 @require_safe
 def overview(request):
     """Overzicht ELIP (§4.1.1): all ELIP persons of the municipality, paginated and sortable."""
-    table = table_configure(PersonTable(person_list(visible_persons(request.municipality))), request)
+    table = table_configure(PersonTable(person_list(visible_persons(request.user, request.municipality))), request)
     shown = [row.record for row in table.page.object_list] if table.page else []
     if shown:
         log_read(request, screen=SCREEN_LIST, persons=shown, role=ROLE)
@@ -92,7 +92,7 @@ def overview(request):
 @require_safe
 def detail(request, public_id):
     """Details <naam> (§4.2–4.5): every field, exams, enrolments, contracts, invoices, extensions."""
-    person = load_person_detail(visible_persons(request.municipality), public_id)
+    person = load_person_detail(visible_persons(request.user, request.municipality), public_id)
     if person is None:
         raise Http404("Geen ELIP-inburgeraar")
     log_read(request, screen=SCREEN_DETAIL, persons=[person], role=ROLE)

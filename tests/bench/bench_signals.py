@@ -64,8 +64,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from elip.demo.population import bsn_for  # noqa: E402
 from pib.constants import Role  # noqa: E402
-from pib.demo.population import bsn_for  # noqa: E402
 from pib.models import Authorisation, Municipality, Person  # noqa: E402
 from signals.models import PersonContact, Signal, SignalStatusChange  # noqa: E402
 

@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from elip.selectors import visible_persons
 from pib.constants import Role
-from pib.scoping import visible_persons
 from pib.selectors import person_detail, person_list
 from tests.elip.persons_data import GRONINGEN, elip_person, full_history
 from tests.pib.factories import UserFactory, municipality, pay
@@ -76,12 +76,12 @@ def test_sub_screen_queries_are_bounded(client_a, django_assert_max_num_queries,
         assert client_a.get(url).status_code == 200
 
 
-def test_person_detail_selector_uses_seven_queries_for_everything(django_assert_num_queries):
+def test_person_detail_selector_uses_seven_queries_for_everything(persons_user, django_assert_num_queries):
     person = elip_person(GRONINGEN)
     full_history(person, exams=6, invoices=8)
     groningen = municipality(GRONINGEN)
     with django_assert_num_queries(7):
-        loaded = person_detail(visible_persons(groningen), person.public_id)
+        loaded = person_detail(visible_persons(persons_user, groningen), person.public_id)
         for exam in loaded.exams.all():
             exam.status  # noqa: B018 - uses the prefetched attempts
             list(exam.attempts.all())
@@ -93,15 +93,20 @@ def test_person_detail_selector_uses_seven_queries_for_everything(django_assert_
         assert loaded.loan_remaining is not None
 
 
-def test_person_list_selector_is_one_query_with_loan(django_assert_num_queries):
+def test_person_list_selector_is_one_query_with_loan(persons_user, django_assert_num_queries):
     for _ in range(5):
         elip_person(GRONINGEN)
     groningen = municipality(GRONINGEN)
     with django_assert_num_queries(1):
-        rows = list(person_list(visible_persons(groningen)))
+        rows = list(person_list(visible_persons(persons_user, groningen)))
         assert all(row.loan_remaining == Decimal("1280.00") for row in rows)
 
 
-def test_person_detail_selector_respects_the_scope():
+def test_person_detail_selector_respects_the_scope(persons_user):
     person = elip_person("GM0363")
-    assert person_detail(visible_persons(municipality(GRONINGEN)), person.public_id) is None
+    assert person_detail(visible_persons(persons_user, municipality(GRONINGEN)), person.public_id) is None
+    # The user's own municipality, but no role "Raadplegen ELIP personen" for it: nothing.
+    own = elip_person(GRONINGEN)
+    other_user = UserFactory(username="bob", roles={GRONINGEN: [Role.ELIP_SIGNALS]})
+    assert person_detail(visible_persons(other_user, municipality(GRONINGEN)), own.public_id) is None
+    assert person_detail(visible_persons(persons_user, municipality(GRONINGEN)), own.public_id) is not None

@@ -278,12 +278,10 @@ def test_the_database_refuses_a_second_run_in_the_same_iso_week():
 def test_two_processes_running_the_same_run_at_once_make_every_letter_once(settings, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("row locks (SELECT … FOR UPDATE) need PostgreSQL")
-    from elip import tasks as elip_tasks
     from letters import tasks as letter_tasks
 
     # Letters, not PDFs, are under test here: keep rendering out of the threads.
-    monkeypatch.setattr(letter_tasks.render_letter_batch, "delay", lambda ids: None)
-    monkeypatch.setattr(elip_tasks.build_run_bundles, "delay", lambda run_id: None)
+    monkeypatch.setattr(letter_tasks.render_letter_batch, "delay_on_commit", lambda ids: None)
     settings.LETTER_BATCH_SIZE = 3
     enrol("GM0363")
     enrol("GM0014")

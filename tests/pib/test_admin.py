@@ -6,10 +6,10 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from elip.demo.accounts import create_demo_accounts, create_demo_enrolments
+from elip.demo.population import build_population
 from elip.models import PolicyVersion, RunMunicipality, SelectionRun
 from letters.models import Letter, LetterBundle
-from pib.demo.accounts import create_demo_accounts, create_demo_enrolments
-from pib.demo.population import build_population
 from pib.models import Person, ReadLogEntry
 from signals.models import PersonContact, Signal, SignalStatusChange
 

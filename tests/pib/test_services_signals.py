@@ -6,9 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from pib.constants import ObligationStatus
-from pib.models import Person, TermExtension
-from pib.services import (
+from elip.services.registry import (
     is_elip_person,
     obligation_end,
     person_move,
@@ -16,6 +14,8 @@ from pib.services import (
     person_update,
     term_extension_add,
 )
+from pib.constants import ObligationStatus
+from pib.models import Person, TermExtension
 from signals.models import Signal
 from tests.pib.factories import PersonFactory, municipality
 from tests.signals.factories import elip_person

@@ -5,8 +5,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from pib.demo.accounts import DEMO_PASSWORD, create_demo_accounts, create_demo_enrolments
-from pib.demo.population import build_population
+from elip.demo.accounts import DEMO_PASSWORD, create_demo_accounts, create_demo_enrolments
+from elip.demo.population import build_population
 from pib.models import Person
 
 

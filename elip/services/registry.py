@@ -1,5 +1,7 @@
-"""Writes of DUO's registry. Every change to a person goes through these services — the
-portal, Django admin (``pib.admin``) and the demo generator alike — so that the signals
+"""Writes of DUO's registry that emit ELIP signals. They live in ``elip`` because they need to know
+who is an ELIP person (a letter was sent) and the signals app; the registry's models stay in ``pib``.
+Every change to a person goes through these services — the portal, Django admin (the person and
+term-extension admins in ``elip.admin``) and the demo generator alike — so that the signals
 SS401–SS404 are emitted in the same transaction as their cause, and only for ELIP persons.
 
 | change                                   | signal                                            |
@@ -19,11 +21,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from letters.models import Letter
+from pib.constants import ObligationStatus
+from pib.models import Municipality, Person, TermExtension
 from signals.constants import SignalCode
 from signals.services import signal_emit
-
-from .constants import ObligationStatus
-from .models import Municipality, Person, TermExtension
 
 # Fields of Person that a registry update may set (everything but the keys).
 UPDATABLE_FIELDS = frozenset(

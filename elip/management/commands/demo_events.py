@@ -13,11 +13,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from elip.services.registry import obligation_end, person_move, term_extension_add
 from letters.models import Letter
 from pib.constants import ObligationStatus, Role
 from pib.dates import add_months
 from pib.models import Authorisation, Municipality
-from pib.services import obligation_end, person_move, term_extension_add
 from signals.constants import SignalCode
 from signals.models import Signal
 from signals.services import person_contact_assign
