@@ -15,6 +15,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -70,6 +71,9 @@ def env(settings):
         "MEDIA_ROOT": str(media),
         "LETTER_BATCH_SIZE": str(BATCH),
         "PYTHONPATH": str(ROOT),
+        # DEBUG is off in these processes: they refuse to start on the public demo keys (pib.checks).
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "READLOG_KEY": secrets.token_urlsafe(50),
     }
     yield environment
     client.delete("celery", "unacked", "unacked_index", "unacked_mutex")
