@@ -63,7 +63,7 @@ def test_functional_group_deletes_no_signal_person_letter_or_readlog_and_manages
 
 
 def test_demo_duo_admin_is_not_a_superuser_and_cannot_delete_signals_or_persons(client, django_user_model):
-    from pib.demo.accounts import create_demo_accounts
+    from elip.demo.accounts import create_demo_accounts
 
     create_demo_accounts()
     duo = django_user_model.objects.get(username="duo-beheer")
