@@ -5,6 +5,7 @@ Sorting uses column names only (``?sort=naam``); a BSN value never appears in a 
 
 import django_tables2 as tables
 from django.urls import reverse
+from django.utils.html import format_html
 
 from pib.formatting import date_figures, date_words, euro
 
@@ -30,6 +31,9 @@ class PersonTable(tables.Table):
         order_by_field = "sorteer"
         page_field = "pagina"
         per_page_field = "per_pagina"  # ignored by the view: the page size is fixed
+
+    def render_naam(self, value):
+        return format_html("<bdi>{}</bdi>", value)  # a name's own direction stays inside it
 
     def render_geboortedatum(self, value):
         return date_figures(value)

@@ -30,6 +30,7 @@ from pib.dates import add_months
 from pib.formatting import amount, date_figures, date_words, format_phone
 from pib.models import Enrolment, Exam, ExamAttempt, LoanRequest, Municipality, Person
 from pib.selectors import exam_rows, persons_with_loan_usage
+from pib.validators import strip_bidi_controls
 
 SNAPSHOT_VERSION = 2  # 2: phone printed grouped, ONA written out
 
@@ -73,21 +74,23 @@ def recipient_and_salutation(person: Person) -> tuple[dict, str]:
     A Dutch surname prefix is written in lower case after initials ("De heer W. van Zuilen") and
     with a capital when it opens the name ("Geachte heer Van Zuilen,").
     """
-    surname = person.surname
+    # Older registry rows may hold bidi control characters (refused since issue 11): not on paper.
+    surname = strip_bidi_controls(person.surname)
     if person.gender == Gender.FEMALE:
         title, salutation = "Mevrouw", f"Geachte mevrouw {_capitalise_first(surname)},"
     elif person.gender == Gender.MALE:
         title, salutation = "De heer", f"Geachte heer {_capitalise_first(surname)},"
     else:
         title, salutation = "", f"Geachte heer/mevrouw {_capitalise_first(surname)},"
-    name_line = " ".join(p for p in (title, person.initials, surname) if p)
+    initials = strip_bidi_controls(person.initials)
+    name_line = " ".join(p for p in (title, initials, surname) if p)
     recipient = {
         "title": title,
-        "initials": person.initials,
+        "initials": initials,
         "surname": surname,
         "name_line": name_line,
-        "address_line": person.address_line,
-        "postcode_city": f"{person.postcode} {person.city.upper()}",
+        "address_line": strip_bidi_controls(person.address_line),
+        "postcode_city": strip_bidi_controls(f"{person.postcode} {person.city.upper()}"),
     }
     return recipient, salutation
 

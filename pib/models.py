@@ -24,7 +24,7 @@ from .constants import (
     ObligationStatus,
     Role,
 )
-from .validators import validate_bsn, validate_postcode
+from .validators import validate_bsn, validate_house_number, validate_no_bidi_controls, validate_postcode
 
 MONEY = {"max_digits": 10, "decimal_places": 2}
 DEFAULT_LOAN_LIMIT = 10000
@@ -32,7 +32,7 @@ DEFAULT_LOAN_LIMIT = 10000
 
 class Municipality(models.Model):
     code = models.CharField("CBS-code", max_length=6, unique=True, help_text="Bijvoorbeeld GM0363.")
-    name = models.CharField("naam", max_length=100)
+    name = models.CharField("naam", max_length=100, validators=[validate_no_bidi_controls])
     province = models.CharField("provincie", max_length=50, blank=True)
 
     class Meta:
@@ -45,12 +45,12 @@ class Municipality(models.Model):
 
 
 class Institution(models.Model):
-    name = models.CharField("naam", max_length=200)
+    name = models.CharField("naam", max_length=200, validators=[validate_no_bidi_controls])
     code = models.CharField("instellingscode", max_length=20, unique=True)
-    creditor_street = models.CharField("straat crediteur", max_length=200)
+    creditor_street = models.CharField("straat crediteur", max_length=80, validators=[validate_no_bidi_controls])
     creditor_house_number = models.CharField("huisnummer crediteur", max_length=10)
     creditor_postcode = models.CharField("postcode crediteur", max_length=7, validators=[validate_postcode])
-    creditor_city = models.CharField("plaats crediteur", max_length=100)
+    creditor_city = models.CharField("plaats crediteur", max_length=80, validators=[validate_no_bidi_controls])
     quality_mark = models.BooleanField("keurmerk Blik op Werk", default=True)
 
     class Meta:
@@ -69,16 +69,28 @@ class Institution(models.Model):
 class Person(models.Model):
     public_id = models.UUIDField("publiek kenmerk", default=uuid.uuid4, unique=True, editable=False)
     bsn = models.CharField("burgerservicenummer", max_length=9, unique=True, validators=[validate_bsn])
-    first_names = models.CharField("voornamen", max_length=200)
-    prefix = models.CharField("voorvoegsel", max_length=20, blank=True)
-    last_name = models.CharField("achternaam", max_length=200)
+    # Lengths as the BRP (Logisch Ontwerp BRP, categorie 01/08; docs/privacy.md "Field lengths").
+    first_names = models.CharField("voornamen", max_length=200, validators=[validate_no_bidi_controls])  # 01.02.10: 200
+    prefix = models.CharField(
+        "voorvoegsel", max_length=10, blank=True, validators=[validate_no_bidi_controls]
+    )  # 01.02.30: 10
+    last_name = models.CharField(
+        "achternaam", max_length=200, validators=[validate_no_bidi_controls]
+    )  # 01.02.40 geslachtsnaam: 200
     gender = models.CharField("geslacht", max_length=10, choices=Gender.choices)
     birth_date = models.DateField("geboortedatum")
-    street = models.CharField("straat", max_length=200)
-    house_number = models.PositiveIntegerField("huisnummer")
-    house_number_addition = models.CharField("toevoeging", max_length=10, blank=True)
-    postcode = models.CharField("postcode", max_length=7, validators=[validate_postcode])
-    city = models.CharField("plaats", max_length=100)
+    street = models.CharField(
+        "straat", max_length=80, validators=[validate_no_bidi_controls]
+    )  # 08.11.15 naam openbare ruimte: 80
+    house_number = models.PositiveIntegerField("huisnummer", validators=[validate_house_number])  # 08.11.20: 5 digits
+    # 08.11.30 huisletter (1) + 08.11.40 huisnummertoevoeging (4)
+    house_number_addition = models.CharField(
+        "toevoeging", max_length=5, blank=True, validators=[validate_no_bidi_controls]
+    )
+    postcode = models.CharField("postcode", max_length=7, validators=[validate_postcode])  # 08.11.60: 6 + space
+    city = models.CharField(
+        "plaats", max_length=80, validators=[validate_no_bidi_controls]
+    )  # 08.11.70 woonplaatsnaam: 80
     municipality = models.ForeignKey(
         Municipality, verbose_name="gemeente", on_delete=models.PROTECT, related_name="persons"
     )

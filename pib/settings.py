@@ -115,6 +115,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(VAR_DIR / "static"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# Letter and bundle PDFs hold personal data: owner read/write, group read, nobody else (0640 files,
+# 0750 directories); FileSystemStorage applies these to every file and directory it creates.
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # collectstatic writes hashed names (css/portal.3f2a….css) and gzip/brotli copies beside them;

@@ -42,3 +42,33 @@ def validate_postcode(value: str) -> None:
         raise ValidationError("Vul een geldige postcode in, zoals 1234 AB.", code="invalid_postcode") from None
     if not re.fullmatch(r"[1-9][0-9]{3} ?[A-Za-z]{2}", str(value).strip()):
         raise ValidationError("Vul een geldige postcode in, zoals 1234 AB.", code="invalid_postcode")
+
+
+# Bidirectional control characters: embeddings and overrides (U+202A–U+202E), isolates
+# (U+2066–U+2069) and the marks (U+200E, U+200F). In a name they reorder what follows
+# ("Trojan Source"): a name could show as something else in a title, a CSV or a letter.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+BIDI_MESSAGE = (
+    "Dit veld bevat een onzichtbaar teken dat de schrijfrichting verandert (bijvoorbeeld U+202E). "
+    "Verwijder het en typ de tekst opnieuw."
+)
+
+
+def has_bidi_controls(value) -> bool:
+    return any(char in BIDI_CONTROLS for char in str(value or ""))
+
+
+def strip_bidi_controls(value) -> str:
+    """For output of older data: the text without its bidirectional control characters."""
+    return "".join(char for char in str(value or "") if char not in BIDI_CONTROLS)
+
+
+def validate_no_bidi_controls(value) -> None:
+    if has_bidi_controls(value):
+        raise ValidationError(BIDI_MESSAGE, code="bidi_control")
+
+
+def validate_house_number(value) -> None:
+    """BRP 11.20 huisnummer: 1 to 99999 (five digits)."""
+    if not (isinstance(value, int) and 1 <= value <= 99999):
+        raise ValidationError("Vul een huisnummer in van 1 tot en met 99999.", code="invalid_house_number")

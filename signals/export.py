@@ -1,31 +1,44 @@
 """CSV of signals for Dutch Excel: UTF-8 with BOM, ';' separator, CRLF, dates dd-mm-jjjj.
 
-Cells that a spreadsheet would read as a formula (starting with = + - @, tab or CR) get a
-leading apostrophe (OWASP "CSV injection"). The file streams: rows are read with a server-side
+Every cell is quoted and loses its bidi control characters. A cell a spreadsheet could read as a
+formula gets a leading apostrophe (OWASP "CSV injection"): one that starts with = + - @ (or a
+minus sign) once leading whitespace, NBSP, line breaks and invisible format characters are
+stripped and full-width forms are folded (NFKC: '＝' is '='), and one that starts with whitespace
+or a control character at all. The file streams: rows are read with a server-side
 cursor (``iterator(chunk_size=…)``) and written in chunks, so memory stays flat in the number
 of rows. The read log is written per chunk while streaming (same request, one INSERT per chunk).
 """
 
 import csv
 import io
+import unicodedata
 from collections.abc import Callable, Iterator
 
 from django.db.models import QuerySet
 
 from pib.formatting import date_figures
+from pib.validators import strip_bidi_controls
 
 from .constants import SignalCode, SignalStatus
 
 HEADER = ["Status", "BSN", "Achternaam", "Voornamen", "Code signaal", "Omschrijving", "Datum signaal", "Contactpersoon"]
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\u2212", "\t", "\r")
 CHUNK_SIZE = 2000
 STATUS_LABELS = dict(SignalStatus.choices)
 CODE_LABELS = dict(SignalCode.choices)
 
 
+def _invisible(char: str) -> bool:
+    return char.isspace() or unicodedata.category(char) in ("Cc", "Cf", "Zs", "Zl", "Zp")
+
+
 def neutralise(value) -> str:
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_START):
+    text = strip_bidi_controls("" if value is None else value)  # no reordering of a cell's text
+    if not text:
+        return text
+    probe = unicodedata.normalize("NFKC", text)
+    start = next((i for i, char in enumerate(probe) if not _invisible(char)), len(probe))
+    if _invisible(text[0]) or probe[start:].startswith(FORMULA_START):
         return "'" + text
     return text
 
@@ -50,7 +63,7 @@ def csv_chunks(queryset: QuerySet, *, on_chunk: Callable[[list], None] | None = 
     in an earlier chunk (one read-log row per person per download; the set of ids seen is the only
     thing that grows, by a few bytes per distinct person)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(HEADER)
     yield "\ufeff" + buffer.getvalue()
     buffer.seek(0)

@@ -262,7 +262,7 @@ class PopulationBuilder:
                                   LoanRequestStatus.GRANTED))  # fmt: skip
         hours_integration, hours_literacy = self.contracts(ids, rows, pid, used_cents, loan_start, term_end)
         self.exams(ids, rows, pid, term_start, status)
-        addition = rng.choice(["A", "B", "2", "bis", "3 hoog"]) if rng.random() < 0.1 else ""
+        addition = rng.choice(["A", "B", "2", "bis", "hs"]) if rng.random() < 0.1 else ""
         rows[Person].append(
             (
                 pid, uuid.UUID(int=rng.getrandbits(128), version=4).hex, bsn_for(pid), first, prefix, last,

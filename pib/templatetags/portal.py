@@ -6,16 +6,24 @@
 - ``{{ moment|datumtijd }}``  an aware datetime -> ``dd-mm-jjjj uu:mm``
 - ``{{ day|datum_woorden }}`` a date -> ``31 maart 2023`` (the manual's overview and letter); empty -> ``-``
 - ``{{ n|aantal }}``          1280 -> ``1.280``
+- ``{{ text|zonder_bidi }}``  the text without bidi control characters (for ``<title>``)
 - ``{{ number|telefoon }}``   ``0503679111`` -> ``050 367 91 11``; empty -> ``-``
 """
 
 from django import template
 
 from pib import formatting
+from pib.validators import strip_bidi_controls
 
 register = template.Library()
 
 EMPTY = formatting.EMPTY
+
+
+@register.filter
+def zonder_bidi(value):
+    """Text without bidirectional control characters, where no <bdi> can isolate it (<title>)."""
+    return strip_bidi_controls(value)
 
 
 @register.filter

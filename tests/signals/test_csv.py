@@ -8,6 +8,7 @@ import pytest
 from django.http import StreamingHttpResponse
 
 from pib.models import ReadLogEntry
+from pib.validators import strip_bidi_controls
 from signals.export import neutralise
 from tests.pib.factories import PersonFactory, municipality
 from tests.signals.factories import SignalFactory
@@ -134,3 +135,34 @@ def test_csv_streams_in_chunks(client_signals, own_person, monkeypatch):
     assert len(chunks) == 1 + 3  # header, 5, 5, 2
     text = b"".join(chunks).decode("utf-8-sig")
     assert text.count("\r\n") == 13
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        " =1+1",
+        "\n=1+1",
+        "\u00a0=1+1",
+        "\uff1d1+1",  # full-width equals sign
+        "\uff0b1",  # full-width plus
+        "\u3000@SUM(A1)",  # ideographic space
+        "\u202e=1+1",  # right-to-left override before the formula
+        "\u200b-1+2",  # zero-width space
+        "\u22121",  # minus sign
+        "\r\n+1",
+    ],
+)
+def test_neutralise_after_whitespace_nbsp_and_full_width_forms(value):
+    """Issue 11: only the first character was checked, so these passed as formulas."""
+    assert neutralise(value) == "'" + strip_bidi_controls(value)
+
+
+def test_every_cell_is_quoted(client_signals):
+    person = PersonFactory(municipality=municipality("GM0363"), last_name="Jansen")
+    SignalFactory(person=person)
+    response = client_signals.get("/signalen/download/")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    for line in text.split("\r\n"):
+        if line:
+            cells = line.split(";")
+            assert all(c.startswith('"') and c.endswith('"') for c in cells), line
