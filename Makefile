@@ -56,7 +56,7 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/lint-imports
+	$(VENV)/bin/lint-imports --no-logo
 
 # The whole suite on PostgreSQL; then (only when no PYTEST_ARGS narrow it) the money boundaries
 # (marker both_databases) again on SQLite, where a SUM of decimals is a float.
