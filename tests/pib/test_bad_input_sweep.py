@@ -23,6 +23,14 @@ button performs with any body), a 200 or 400 answer to a POST shows a ``form-fie
 
 The form fields of a screen are read from its own HTML (every ``<form method="post">`` whose
 action is the screen), plus the few fields of forms that only appear in another state.
+
+Speed without dropping anything: every URL pattern is its own test (pytest-xdist spreads them).
+The requests that may not change data run in batches inside one savepoint with one digest at the
+end; a batch with any problem (a change, an error, a 500) is replayed one request at a time, so
+the report still names the request. The hostile query values are sent one name at a time for the
+names the screen really reads (found by a probe that records every ``request.GET`` lookup); the
+names it never reads get every hostile value too, all at once, since a name nobody reads cannot
+mask another.
 """
 
 import datetime as dt
@@ -33,7 +41,9 @@ from urllib.parse import quote
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.handlers import wsgi
 from django.db import DatabaseError, transaction
+from django.http import QueryDict
 from django.test import Client
 
 from elip.models import ElipEnrolment, ElipEnrolmentChange
@@ -101,7 +111,7 @@ QUERY_NAMES = (
     "next",
     "gegevens",
 )
-HOSTILE_QUERIES = [f"{name}={value}" for name in QUERY_NAMES for value in HOSTILE_VALUES] + [
+MIXED_QUERIES = [
     "page=1&page=2&page=abc&sort=a&sort=-b",
     "pagina=1&pagina=x&sorteer=naam&sorteer=-naam&sorteer=%00&sortering=status&sortering=DROP",
     "%ff%fe=%ff%fe",
@@ -109,6 +119,7 @@ HOSTILE_QUERIES = [f"{name}={value}" for name in QUERY_NAMES for value in HOSTIL
     "&&&==&=",
     "pagina",
 ]
+HOSTILE_QUERIES = [f"{name}={value}" for name in QUERY_NAMES for value in HOSTILE_VALUES] + MIXED_QUERIES
 HOSTILE_PATH = {
     "int": ["0", "987654", "99999999999999999999", "9" * 400, "-1", "%00", "%C3%BC"],
     "uuid": [
@@ -214,6 +225,7 @@ class Sweep:
         self.problems: list[str] = []
         self.requests = 0
         self.client = self.new_client()
+        self.before = digest()  # every request starts from this data (it runs in a rolled-back savepoint)
 
     def new_client(self) -> Client:
         client = Client(raise_request_exception=False)
@@ -223,58 +235,180 @@ class Sweep:
         session.save()
         return client
 
+    def _request(self, method, url, *, data=None, raw=None):
+        if raw is not None:
+            return self.client.post(url, raw, content_type="application/x-www-form-urlencoded")
+        if method == "POST":
+            return self.client.post(url, data or {})
+        if method == "GET":
+            return self.client.get(url)
+        return self.client.generic(method, url, "x=%00&y=%ff")
+
+    def _check(self, response, text, messages, method, where, post_checks) -> list[str]:
+        """The checks of one response that do not need the database."""
+        problems = []
+        status = response.status_code
+        if getattr(response, "exc_info", None):
+            problems.append(f"{where}: raised {response.exc_info[1]!r}")
+        probe_down = self.label in walk.PUBLIC_PROBES and status == 503  # "not healthy", not a crash
+        if status not in ALLOWED and not probe_down:
+            problems.append(f"{where}: status {status}")
+        shows_error = ERROR_ELEMENT.search(text) or (status == 400 and "Ongeldig verzoek" in text)
+        if method == "POST" and post_checks and status in (200, 400) and not shows_error:
+            problems.append(f"{where}: {status} without a form-field__error / message--error element")
+        for _tag, inner in ERROR_TEXT.findall(text):
+            if ENGLISH.search(_text(inner)):
+                problems.append(f"{where}: English error text {_text(inner)[:120]!r}")
+        for message in messages:
+            if ENGLISH.search(message):
+                problems.append(f"{where}: English message {message[:120]!r}")
+        if status == 404 and ENGLISH.search(_text(text)):
+            problems.append(f"{where}: English 404 page")
+        return problems
+
+    def _exchange(self, method, url, *, name, what, data=None, raw=None, post_checks=True):
+        """Send one request (no savepoint, no digest); returns (response, body, problems)."""
+        where = f"{method} {url[:160]} [{name}] ({what})"
+        response = self._request(method, url, data=data, raw=raw)
+        text = walk.body(response)
+        messages = [str(m) for m in get_messages(response.wsgi_request)] if hasattr(response, "wsgi_request") else []
+        problems = self._check(response, text, messages, method, where, post_checks)
+        if not self.client.session.get("_auth_user_id"):
+            self.client = self.new_client()
+        return response, text, problems
+
     def send(self, method, url, *, name, what, data=None, raw=None, may_change=False, post_checks=True):
-        """One request in a savepoint (every request starts from the same data); returns the body."""
-        before = digest()
+        """One request in a savepoint (every request starts from the same data); returns (status, body)."""
         sid = transaction.savepoint()
-        text = ""
         where = f"{method} {url[:160]} [{name}] ({what})"
         self.requests += 1
         try:
-            if raw is not None:
-                response = self.client.post(url, raw, content_type="application/x-www-form-urlencoded")
-            elif method == "POST":
-                response = self.client.post(url, data or {})
-            elif method == "GET":
-                response = self.client.get(url)
-            else:
-                response = self.client.generic(method, url, "x=%00&y=%ff")
-            text = walk.body(response)
+            response, text, problems = self._exchange(
+                method, url, name=name, what=what, data=data, raw=raw, post_checks=post_checks
+            )
             try:
                 after = digest()
             except DatabaseError as exc:
                 after = None
-                self.problems.append(f"{where}: the database transaction is broken afterwards: {exc!r}")
-            messages = (
-                [str(m) for m in get_messages(response.wsgi_request)] if hasattr(response, "wsgi_request") else []
-            )
+                problems.append(f"{where}: the database transaction is broken afterwards: {exc!r}")
         finally:
             transaction.savepoint_rollback(sid)
-        status = response.status_code
-        if getattr(response, "exc_info", None):
-            self.problems.append(f"{where}: raised {response.exc_info[1]!r}")
-        probe_down = self.label in walk.PUBLIC_PROBES and status == 503  # "not healthy", not a crash
-        if status not in ALLOWED and not probe_down:
-            self.problems.append(f"{where}: status {status}")
-        if after is not None and after != before and not may_change:
-            self.problems.append(f"{where}: changed data")
-        shows_error = ERROR_ELEMENT.search(text) or (status == 400 and "Ongeldig verzoek" in text)
-        if method == "POST" and post_checks and status in (200, 400) and not shows_error:
-            self.problems.append(f"{where}: {status} without a form-field__error / message--error element")
-        for _tag, inner in ERROR_TEXT.findall(text):
-            if ENGLISH.search(_text(inner)):
-                self.problems.append(f"{where}: English error text {_text(inner)[:120]!r}")
-        for message in messages:
-            if ENGLISH.search(message):
-                self.problems.append(f"{where}: English message {message[:120]!r}")
-        if status == 404 and ENGLISH.search(_text(text)):
-            self.problems.append(f"{where}: English 404 page")
-        if not self.client.session.get("_auth_user_id"):
-            self.client = self.new_client()
-        return status, text
+        if after is not None and after != self.before and not may_change:
+            problems.append(f"{where}: changed data")
+        self.problems += problems
+        return response.status_code, text
+
+    def send_all(self, requests):
+        """Requests that may not change data, ``(method, url, kwargs)`` each: all in one savepoint
+        with one digest at the end. If anything is wrong, they are replayed one by one (``send``),
+        so the report names each request that did it."""
+        sid = transaction.savepoint()
+        clean = True
+        try:
+            for method, url, kwargs in requests:
+                _, _, problems = self._exchange(method, url, **kwargs)
+                if problems:
+                    clean = False
+                    break
+            if clean:
+                try:
+                    clean = digest() == self.before
+                except DatabaseError:
+                    clean = False
+        finally:
+            transaction.savepoint_rollback(sid)
+        if clean:
+            self.requests += len(requests)
+            return
+        for method, url, kwargs in requests:
+            self.send(method, url, **kwargs)
 
     def assert_clean(self):
         assert not self.problems, f"{len(self.problems)} problems:\n" + "\n".join(self.problems[:80])
+
+
+class _ReadNames(QueryDict):
+    """A ``request.GET`` that records which names the code looks up (``ALL`` when it iterates)."""
+
+    seen: set = set()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._recording = True  # the lookups of parsing the query itself do not count
+
+    def _saw(self, key):
+        if getattr(self, "_recording", False):
+            self.seen.add(key)
+
+    def __getitem__(self, key):
+        self._saw(key)
+        return super().__getitem__(key)
+
+    def get(self, key, default=None):
+        self._saw(key)
+        return super().get(key, default)
+
+    def getlist(self, key, default=None):
+        self._saw(key)
+        return super().getlist(key, default)
+
+    def __contains__(self, key):
+        self._saw(key)
+        return super().__contains__(key)
+
+    def _everything(self, method, *args):
+        self._saw(ALL)
+        return getattr(super(), method)(*args)
+
+    def __iter__(self):
+        return self._everything("__iter__")
+
+    def items(self):
+        return self._everything("items")
+
+    def lists(self):
+        return self._everything("lists")
+
+    def keys(self):
+        return self._everything("keys")
+
+    def values(self):
+        return self._everything("values")
+
+    def dict(self):
+        return self._everything("dict")
+
+    def copy(self):
+        return self._everything("copy")
+
+    def urlencode(self, safe=None):
+        return self._everything("urlencode", safe)
+
+
+ALL = object()
+
+
+def query_names_read(sweep: Sweep, url: str) -> set[str]:
+    """The names of ``QUERY_NAMES`` the screen at ``url`` looks up in ``request.GET`` (all of them
+    when it iterates over the query), with every name present."""
+    _ReadNames.seen = set()
+    original = wsgi.QueryDict
+    wsgi.QueryDict = _ReadNames
+    try:
+        sweep.send("GET", f"{url}?{'&'.join(f'{n}=1' for n in QUERY_NAMES)}", name="probe", what="namen")
+    finally:
+        wsgi.QueryDict = original
+    return set(QUERY_NAMES) if ALL in _ReadNames.seen else _ReadNames.seen & set(QUERY_NAMES)
+
+
+def hostile_queries(read: set[str]) -> list[str]:
+    """``HOSTILE_QUERIES`` for a screen that reads ``read``: each read name with each hostile value
+    on its own; the unread names with each hostile value all together; and the mixed queries."""
+    unread = [n for n in QUERY_NAMES if n not in read]
+    queries = [f"{name}={value}" for name in QUERY_NAMES if name in read for value in HOSTILE_VALUES]
+    if unread:
+        queries += ["&".join(f"{name}={value}" for name in unread) for value in HOSTILE_VALUES]
+    return queries + MIXED_QUERIES
 
 
 # --- data -----------------------------------------------------------------------------------------
@@ -359,23 +493,22 @@ def test_bad_input(endpoint, state):
     url, filled = _url(endpoint, world.values)
     path = url.split("?")[0]
 
-    # Hostile query strings.
-    for query in HOSTILE_QUERIES:
-        sweep.send("GET", f"{url}?{query}", name=name, what="query")
-
-    # Other HTTP methods (with a garbage body).
-    for method in OTHER_METHODS:
-        sweep.send(method, url, name=name, what="methode")
-
-    # Hostile path arguments, one at a time (the others from municipality A).
+    # Hostile query strings, other HTTP methods (with a garbage body), and hostile path arguments
+    # one at a time (the others from municipality A): none of them may change data.
+    batch = [
+        ("GET", f"{url}?{query}", {"name": name, "what": "query"})
+        for query in hostile_queries(query_names_read(sweep, url))
+    ]
+    batch += [(method, url, {"name": name, "what": "methode"}) for method in OTHER_METHODS]
     for param, conv, _ in endpoint.params:
         for value in HOSTILE_PATH.get(conv, HOSTILE_PATH["str"]) + HOSTILE_PATH["str"][:2]:
             hostile = endpoint.build({**filled, param: value}) if not endpoint.regex else None
             if hostile is None:
                 continue
-            sweep.send("GET", hostile, name=name, what=f"pad {param}")
+            batch.append(("GET", hostile, {"name": name, "what": f"pad {param}"}))
             if name not in walk.SKIP_POST:
-                sweep.send("POST", hostile, name=name, what=f"pad {param}", post_checks=False)
+                batch.append(("POST", hostile, {"name": name, "what": f"pad {param}", "post_checks": False}))
+    sweep.send_all(batch)
 
     # POST: the fields of the screen's own forms, filled with garbage.
     if name in walk.SKIP_POST:
@@ -384,9 +517,14 @@ def test_bad_input(endpoint, state):
     _, page = sweep.send("GET", url, name=name, what="formulier lezen")
     fields, buttons = form_fields(page, path)
     fields |= set(EXTRA_FIELDS.get(name, ()))
+    batch = []
     for what, data, raw in _post_bodies(fields, buttons):
         may_change = (name, state) in ACTION_WITH_ANY_BODY or (what == "lege body" and name in ACTION_WITH_EMPTY_BODY)
-        sweep.send("POST", url, name=name, what=f"POST {what}", data=data, raw=raw, may_change=may_change)
+        if may_change:
+            sweep.send("POST", url, name=name, what=f"POST {what}", data=data, raw=raw, may_change=True)
+        else:
+            batch.append(("POST", url, {"name": name, "what": f"POST {what}", "data": data, "raw": raw}))
+    sweep.send_all(batch)
     print(f"{name} [{state}]: {sweep.requests} requests, fields {sorted(fields)}, buttons {sorted(buttons)}")
     sweep.assert_clean()
 
@@ -600,3 +738,31 @@ def test_the_sweep_reports_changes_and_server_errors(monkeypatch):
     sweep.send("GET", "/elip/personen/overzicht/?pagina=1", name="elip:persons_list", what="fout")
     assert any("raised RuntimeError" in problem for problem in sweep.problems)
     assert any("status 500" in problem for problem in sweep.problems)
+
+
+def test_a_batch_with_a_change_is_replayed_and_names_the_request():
+    """``send_all``'s own check: one changing request in a batch is found and named, alone."""
+    _, user = _make_world("aangemeld")
+    sweep = Sweep(user, "zelftest")
+    sweep.send_all(
+        [
+            ("GET", "/elip/personen/overzicht/?pagina=1", {"name": "elip:persons_list", "what": "leest"}),
+            ("POST", "/elip/brief/afmelden/", {"name": "elip:brief_withdraw", "what": "echte actie"}),
+            ("GET", "/elip/personen/overzicht/?pagina=2", {"name": "elip:persons_list", "what": "leest"}),
+        ]
+    )
+    assert len(sweep.problems) == 1 and "changed data" in sweep.problems[0]
+    assert "POST /elip/brief/afmelden/" in sweep.problems[0]
+    assert sweep.requests == 3
+    assert ElipEnrolment.objects.get(municipality=municipality(A)).is_enrolled
+
+
+def test_the_probe_finds_the_query_names_a_screen_reads():
+    _, user = _make_world("aangemeld")
+    sweep = Sweep(user, "zelftest")
+    assert query_names_read(sweep, "/elip/personen/overzicht/") >= {"pagina", "sorteer"}
+    preview = query_names_read(sweep, "/elip/brief/voorbeeldbrief.pdf")
+    assert "gegevens" in preview and not preview & {"page", "sort", "pagina", "sorteer", "zoek"}
+    assert len(hostile_queries(set())) == len(HOSTILE_VALUES) + len(MIXED_QUERIES)
+    assert hostile_queries(set(QUERY_NAMES)) == HOSTILE_QUERIES
+    sweep.assert_clean()
