@@ -1,6 +1,7 @@
 # The two commands of the README:
 #   make demo  - the portal with demo data and a completed weekly run (SQLite, no broker)
 #   make test  - the whole test suite (PostgreSQL + Redis on 127.0.0.1, started if down)
+# and for the edit loop: make test-fast (no browser, no worker; under 2 minutes)
 SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -12,7 +13,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/14
 # The money-boundary tests (marker both_databases) run a second time on the embedded default, SQLite.
 TEST_SQLITE_URL ?= sqlite:///$(CURDIR)/var/test-money.sqlite3
 
-.PHONY: setup demo-setup system-packages demo-packages venv services demo test lint bench lock
+.PHONY: setup demo-setup system-packages demo-packages venv services demo test test-fast lint bench lock
 
 setup: system-packages venv
 demo-setup: demo-packages venv
@@ -58,16 +59,35 @@ lint: venv
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/lint-imports --no-logo
 
-# The whole suite on PostgreSQL; then (only when no PYTEST_ARGS narrow it) the money boundaries
-# (marker both_databases) again on SQLite, where a SUM of decimals is a float.
+# make test: the whole suite, in random order (pytest-randomly; the seed is printed, rerun with
+# TEST_SEED=N), in three steps: the tests without browser or worker on 2 xdist processes, then the
+# browser (e2e) and worker (integration) tests one at a time, then the money boundaries
+# (marker both_databases) again on SQLite, where a SUM of decimals is a float. Each step prints its
+# slowest tests. With PYTEST_ARGS it is one plain pytest run of just those.
+# make test-fast: the edit loop: no browser, no worker, the test database kept, xdist -n auto.
+ifndef TEST_SEED
+TEST_SEED := $(shell od -An -N3 -tu4 /dev/urandom | tr -d ' ')
+endif
+TEST_ENV = DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)}
+PYTEST_RANDOM = -p randomly --randomly-seed=$(TEST_SEED)
+TEST_WORKERS ?= 2
+
 test: setup services
 	mkdir -p var
-	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
-		$(VENV)/bin/pytest $(PYTEST_ARGS)
 ifeq ($(strip $(PYTEST_ARGS)),)
+	@echo "Random test order: --randomly-seed=$(TEST_SEED) (same order again: make test TEST_SEED=$(TEST_SEED))"
+	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_RANDOM) -m "not e2e and not integration" -n $(TEST_WORKERS) --durations=15
+	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_RANDOM) -m "e2e or integration" --durations=15
 	DATABASE_URL=$(TEST_SQLITE_URL) REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
-		$(VENV)/bin/pytest -q -m both_databases
+		$(VENV)/bin/pytest $(PYTEST_RANDOM) -q -m both_databases
+else
+	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
 endif
+
+test-fast: venv services
+	@echo "Random test order: --randomly-seed=$(TEST_SEED)"
+	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_RANDOM) -m "not e2e and not integration" --reuse-db -n auto \
+		--durations=5 $(PYTEST_ARGS)
 
 bench: setup services
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/elip_bench} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
