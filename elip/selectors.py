@@ -45,6 +45,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from letters.models import LetterBundle
 from pib.access import municipality_ids_with_role
 from pib.constants import Law, ObligationStatus, Role
 from pib.dates import add_months
@@ -201,3 +202,25 @@ def dispatch_overview(municipality: Municipality, today: dt.date | None = None) 
         "previous_dispatches": previous,
         "total_sent": total,
     }
+
+
+def downloadable_bundles(user, municipality: Municipality | None, today: dt.date | None = None):
+    """'Downloaden bestanden': the municipality's bundles ("gebundelde versie") of its runs of the
+    last 3 months (run date > today − 3 months, as "Vorige verzendingen"), newest first; only
+    bundles whose PDF exists, and only when ``user`` holds "Raadplegen ELIP personen" there. The one
+    place that decides which bundle may be downloaded."""
+    if municipality is None:
+        return LetterBundle.objects.none()
+    today = today or timezone.localdate()
+    since = add_months(today, -PREVIOUS_DISPATCH_MONTHS)
+    return (
+        LetterBundle.objects.filter(
+            municipality=municipality,
+            municipality_id__in=municipality_ids_with_role(user, Role.ELIP_PERSONS),
+            run__run_date__gt=since,
+            run__run_date__lte=today,
+        )
+        .exclude(pdf="")
+        .select_related("run")
+        .order_by("-run__run_date")
+    )

@@ -5,4 +5,5 @@ app_name = "elip"
 urlpatterns = [
     path("brief/", include("elip.urls_brief")),
     path("personen/", include("elip.urls_persons")),
+    path("downloaden/", include("elip.urls_downloads")),
 ]

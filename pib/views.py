@@ -20,6 +20,7 @@ class Part:
     roles: frozenset  # any of these roles shows the part
     url_name: str = ""  # empty: not part of this portal (Wi2007/Wi2013/Wi2021 screens)
     hidden_by: frozenset = frozenset()  # a role that shows a part that includes this one
+    url_roles: frozenset = frozenset()  # when set: only these roles can follow url_name (others see the part)
 
 
 _LAW_ROLES = frozenset({Role.VIEW_2007, Role.VIEW_2013, Role.MUTATE_2013, Role.VIEW_2021, Role.MUTATE_2021})
@@ -33,7 +34,15 @@ PARTS = (
         frozenset({Role.MUTATE_2021}),
     ),
     Part("Beheren ELIP brief", "Aanmelden of afmelden voor de ELIP brief", frozenset({Role.ELIP_LETTER}), "elip:brief"),
-    Part("Downloaden bestanden", "Downloaden bestanden voor Inburgering", _LAW_ROLES),
+    # The municipality's copy of its ELIP letters (seed 000: "Exclusief voor gemeenten"): for the role
+    # Raadplegen ELIP personen (DOMAIN.md); the Wi2007/2013/2021 files of the law roles are not in this portal.
+    Part(
+        "Downloaden bestanden",
+        "Downloaden bestanden voor Inburgering",
+        _LAW_ROLES | {Role.ELIP_PERSONS},
+        "elip:downloads",
+        url_roles=frozenset({Role.ELIP_PERSONS}),
+    ),
     Part("PVT waardepapieren bestellen", "Hier kunt u PVT waardepapieren bestellen", frozenset({Role.MUTATE_2021})),
     Part(
         "Raadplegen ELIP personen",
@@ -115,11 +124,12 @@ def parts_for(roles) -> list[dict]:
     for part in PARTS:
         if not roles & part.roles or roles & part.hidden_by:
             continue
+        followable = bool(part.url_name) and (not part.url_roles or bool(roles & part.url_roles))
         shown.append(
             {
                 "title": part.title,
                 "subtitle": part.subtitle,
-                "url": reverse(part.url_name) if part.url_name else "",
+                "url": reverse(part.url_name) if followable else "",
             }
         )
     return shown

@@ -24,6 +24,7 @@ from pib.tables import pager, same_query_page_url, table_configure
 
 from ..selectors import visible_persons
 from ..tables import PersonTable
+from .downloads import own_letter
 
 ROLE = Role.ELIP_PERSONS
 
@@ -103,6 +104,7 @@ def detail(request, public_id):
         "contracts": person.contracts.all(),
         "invoices": person.invoices.all(),
         "extensions": person.extensions.all(),
+        "own_letter": own_letter(request.municipality, person),
     }
     return render(request, "elip/person_detail.html", context)
 

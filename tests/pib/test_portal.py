@@ -74,11 +74,12 @@ def test_elip_letter_role_only_shows_beheren_elip_brief_as_a_link():
 
 
 @pytest.mark.django_db
-def test_all_elip_roles_show_the_three_elip_parts_in_the_manuals_order_with_sub_lines():
+def test_all_elip_roles_show_the_elip_parts_and_downloads_in_the_manuals_order_with_sub_lines():
     roles = [Role.ELIP_SIGNALS, Role.ELIP_PERSONS, Role.ELIP_LETTER]
     response = logged_in("elip", {"GM0014": roles}).get(reverse("start"))
     assert titles(response) == [
         "Beheren ELIP brief",
+        "Downloaden bestanden",
         "Raadplegen ELIP personen",
         "Raadplegen en muteren ELIP signalen",
     ]
@@ -86,7 +87,7 @@ def test_all_elip_roles_show_the_three_elip_parts_in_the_manuals_order_with_sub_
     assert "Raadplegen personen einde lening, nog inburgeringsplichtig" in page
     assert "Raadplegen en muteren signalen einde lening, nog inburgeringsplichtig" in page
     assert "Niet beschikbaar in dit portaal" not in page
-    for name in ("elip:brief", "elip:persons_search", "signals:search"):
+    for name in ("elip:brief", "elip:persons_search", "signals:search", "elip:downloads"):
         assert f'href="{reverse(name)}"' in page
 
 
@@ -101,7 +102,7 @@ def test_wet_inburgering_roles_show_their_parts_as_not_available_without_links()
         "Raadplegen signalen 2007",
     ]
     page = page_text(response)
-    assert page.count("Niet beschikbaar in dit portaal.") == 5
+    assert page.count("Niet beschikbaar in dit portaal.") == 5  # Downloaden bestanden too: no ELIP role
     assert 'class="part-list__link"' not in page
 
 
