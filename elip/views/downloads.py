@@ -12,7 +12,7 @@ in the same request. File names carry no BSN or name.
 
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_safe
 
 from letters.models import Letter, RenderStatus
 from pib.access import role_required
@@ -40,7 +40,7 @@ def _stream(field, filename: str) -> FileResponse:
 
 
 @role_required(ROLE)
-@require_http_methods(["GET"])
+@require_safe
 def downloads(request):
     """The list: per run of the last 3 months its date, number of letters and the bundle."""
     bundles = list(downloadable_bundles(request.user, request.municipality))
@@ -48,7 +48,7 @@ def downloads(request):
 
 
 @role_required(ROLE)
-@require_http_methods(["GET"])
+@require_safe
 def bundle(request, pk):
     """One bundle of the chosen municipality, if it is still in the last 3 months; read-logged per letter."""
     found = get_object_or_404(
@@ -72,7 +72,7 @@ def own_letter(municipality, person):
 
 
 @role_required(ROLE)
-@require_http_methods(["GET"])
+@require_safe
 def person_letter(request, public_id):
     """The person's own ELIP letter (from 'Details'), read-logged for that person."""
     person = get_object_or_404(
