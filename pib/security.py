@@ -11,15 +11,16 @@ CONTENT_SECURITY_POLICY = (
 
 
 class SecurityHeadersMiddleware:
-    """Content-Security-Policy and Permissions-Policy on portal pages.
-
-    Django admin (``/beheer/``) still ships inline scripts and styles in 5.2, so it gets the
-    same policy with 'unsafe-inline' for styles and scripts until it no longer needs them.
+    """Content-Security-Policy, Permissions-Policy and the other security headers on every
+    response: portal pages, Django admin (``/beheer/``) alike — one policy, no 'unsafe-inline'
+    anywhere. Django 5.2's admin needs none (its scripts are files configured by data-
+    attributes); the one inline style of django-simple-history's history list is overridden in
+    templates/simple_history/. tests/e2e/test_admin_csp.py walks the admin pages in Chromium and
+    records 0 CSP violations.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.admin_prefix = "/beheer/"
 
     def __call__(self, request):
         response = self.get_response(request)
@@ -30,10 +31,6 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         policy = CONTENT_SECURITY_POLICY
-        if request.path.startswith(self.admin_prefix):
-            policy = policy.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace(
-                "style-src 'self'", "style-src 'self' 'unsafe-inline'"
-            )
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if not settings.DEBUG:
