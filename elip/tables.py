@@ -1,6 +1,6 @@
 """'Overzicht ELIP' (manual §4.1.1) as a django-tables2 table.
 
-Sorting uses column names only (``?sort=naam``); a BSN value never appears in a URL.
+Sorting uses column names only (``?sorteer=naam``); a BSN value never appears in a URL.
 """
 
 import django_tables2 as tables
@@ -11,6 +11,8 @@ from pib.formatting import date_figures, date_words, euro
 
 
 class PersonTable(tables.Table):
+    caption = "ELIP-inburgeraars"
+
     bsn = tables.Column("BSN", accessor="bsn")
     naam = tables.Column(
         "Naam",
@@ -23,7 +25,7 @@ class PersonTable(tables.Table):
     lening = tables.Column("Resterende lening", accessor="loan_remaining", attrs={"td": {"class": "numeric"}})
 
     class Meta:
-        template_name = "elip/person_table.html"
+        template_name = "partials/table.html"
         attrs = {"class": "table"}
         order_by = ("naam",)
         empty_text = "Er zijn geen ELIP-inburgeraars in uw gemeente."
