@@ -7,31 +7,33 @@ by the letters rendered. Counts only: no person data ever appears here.
 
 from django.db.models import Count, Max
 
+from letters.models import Letter, LetterBundle, RenderStatus
+
+from .constants import RunStatus
+from .models import SelectionRun
+
 RECENT_RUNS = 8
 
 
 def weekly_run_figures(limit: int = RECENT_RUNS) -> list[dict]:
-    from letters.models import Letter, LetterBundle, RenderStatus
-
-    from .constants import RunStatus
-    from .models import SelectionRun
-
     runs = list(SelectionRun.objects.order_by("-run_date")[:limit])
-    ids = [run.pk for run in runs]
+    ids = [run.dispatch_id for run in runs]
     letters: dict[int, dict[str, int]] = {}
-    for row in Letter.objects.filter(run_id__in=ids).values("run_id", "render_status").annotate(n=Count("id")):
-        letters.setdefault(row["run_id"], {})[row["render_status"]] = row["n"]
+    for row in (
+        Letter.objects.filter(dispatch_id__in=ids).values("dispatch_id", "render_status").annotate(n=Count("id"))
+    ):
+        letters.setdefault(row["dispatch_id"], {})[row["render_status"]] = row["n"]
     bundles = {
-        row["run_id"]: row
-        for row in LetterBundle.objects.filter(run_id__in=ids)
-        .values("run_id")
+        row["dispatch_id"]: row
+        for row in LetterBundle.objects.filter(dispatch_id__in=ids)
+        .values("dispatch_id")
         .annotate(n=Count("id"), last=Max("created_at"))
     }
     figures = []
     for run in runs:
-        counts = letters.get(run.pk, {})
+        counts = letters.get(run.dispatch_id, {})
         made = counts.get(RenderStatus.RENDERED, 0)
-        bundle = bundles.get(run.pk)
+        bundle = bundles.get(run.dispatch_id)
         seconds = (bundle["last"] - run.started_at).total_seconds() if bundle else None
         figures.append(
             {

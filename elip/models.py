@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from letters.models import Dispatch
 from pib.models import Municipality
 
 from .constants import EnrolmentAction, EnrolmentStatus, RunStatus
@@ -128,6 +129,10 @@ class SelectionRun(models.Model):
     status = models.CharField("status", max_length=10, choices=RunStatus.choices, default=RunStatus.RUNNING)
     started_at = models.DateTimeField("gestart", auto_now_add=True)
     finished_at = models.DateTimeField("voltooid", null=True, blank=True)
+    # The run's letters and bundles (letters app); made with the run, same date.
+    dispatch = models.OneToOneField(
+        Dispatch, verbose_name="verzending (brieven)", on_delete=models.PROTECT, related_name="selection_run"
+    )
 
     class Meta:
         verbose_name = "verzending (wekelijkse ELIP-run)"
@@ -137,6 +142,12 @@ class SelectionRun(models.Model):
 
     def __str__(self):
         return f"Verzending {self.run_date:%d-%m-%Y}"
+
+    def save(self, *args, **kwargs):
+        """A run is a dispatch of letters: the run of a date gets the dispatch of that date."""
+        if self.dispatch_id is None:
+            self.dispatch, _ = Dispatch.objects.get_or_create(date=self.run_date)
+        super().save(*args, **kwargs)
 
 
 class RunMunicipality(models.Model):

@@ -8,20 +8,20 @@ from django.utils.html import format_html
 from pib.admin_base import ReadOnlyAdmin
 
 from . import views
-from .models import Letter, LetterBundle
+from .models import Dispatch, Letter, LetterBundle
 
 
 @admin.register(Letter)
 class LetterAdmin(ReadOnlyAdmin):
     list_display = ["reference", "municipality", "letter_date", "render_status", "render_attempts", "pdf_link"]
-    list_filter = ["render_status", "run"]
+    list_filter = ["render_status", "dispatch"]
     search_fields = ["reference", "municipality__name"]
     list_select_related = ["municipality"]
     # ``pdf`` itself is left out: Django would link it to MEDIA_URL, which is not served.
     fields = [
         "person",
         "municipality",
-        "run",
+        "dispatch",
         "letter_date",
         "reference",
         "matched_rule",
@@ -54,11 +54,11 @@ class LetterAdmin(ReadOnlyAdmin):
 
 @admin.register(LetterBundle)
 class LetterBundleAdmin(ReadOnlyAdmin):
-    list_display = ["municipality", "run", "letters_count", "pdf_link", "pdf_sha256"]
-    list_filter = ["run"]
-    list_select_related = ["municipality", "run"]
+    list_display = ["municipality", "dispatch", "letters_count", "pdf_link", "pdf_sha256"]
+    list_filter = ["dispatch"]
+    list_select_related = ["municipality", "dispatch"]
     search_fields = ["municipality__name"]
-    fields = ["run", "municipality", "letters_count", "pdf_link", "pdf_sha256", "created_at"]
+    fields = ["dispatch", "municipality", "letters_count", "pdf_link", "pdf_sha256", "created_at"]
     readonly_fields = fields
 
     def get_urls(self):
@@ -76,3 +76,10 @@ class LetterBundleAdmin(ReadOnlyAdmin):
         if not obj.pdf:
             return "–"
         return format_html('<a href="{}">PDF openen</a>', reverse("admin:letters_letterbundle_pdf", args=[obj.pk]))
+
+
+@admin.register(Dispatch)
+class DispatchAdmin(ReadOnlyAdmin):
+    list_display = ["date", "created_at"]
+    fields = ["date", "created_at"]
+    readonly_fields = fields

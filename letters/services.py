@@ -20,7 +20,7 @@ from pib.dates import add_months
 from pib.formatting import date_words, format_phone
 
 from .content import SNAPSHOT_VERSION, date_short, fine_sentence_applies
-from .models import Letter, LetterBundle, RenderStatus
+from .models import Dispatch, Letter, LetterBundle, RenderStatus
 from .pdf import render_to_pdf
 from .pdfa import merge_pdfa
 
@@ -102,17 +102,19 @@ def merge_pdfs(files) -> tuple[bytes, int]:
     return merge_pdfa(files)
 
 
-def _build_bundle(run, municipality_id: int) -> None:
-    if not LetterBundle.objects.filter(run=run, municipality_id=municipality_id).exists():
-        _create_bundle_row(run, municipality_id)
+def _build_bundle(dispatch: Dispatch, municipality_id: int) -> None:
+    if not LetterBundle.objects.filter(dispatch=dispatch, municipality_id=municipality_id).exists():
+        _create_bundle_row(dispatch, municipality_id)
     with transaction.atomic():
-        bundle = LetterBundle.objects.select_for_update().get(run=run, municipality_id=municipality_id)
+        bundle = LetterBundle.objects.select_for_update().get(dispatch=dispatch, municipality_id=municipality_id)
         letters = list(
-            Letter.objects.filter(run=run, municipality_id=municipality_id, render_status=RenderStatus.RENDERED)
+            Letter.objects.filter(
+                dispatch=dispatch, municipality_id=municipality_id, render_status=RenderStatus.RENDERED
+            )
             .order_by("pk")
             .values_list("pdf", flat=True)
         )
-        total = Letter.objects.filter(run=run, municipality_id=municipality_id).count()
+        total = Letter.objects.filter(dispatch=dispatch, municipality_id=municipality_id).count()
         if len(letters) != total or (bundle.pdf and bundle.letters_count == total):
             return  # a letter is not rendered (yet), or another worker finished it while we waited for the lock
         handles = [default_storage.open(name, "rb") for name in letters]
@@ -123,7 +125,7 @@ def _build_bundle(run, municipality_id: int) -> None:
                 handle.close()
         old_name = bundle.pdf.name if bundle.pdf else ""
         municipality_code = bundle.municipality.code
-        bundle.pdf.save(f"elip-brieven-{municipality_code}-{run.run_date:%Y%m%d}.pdf", ContentFile(data), save=False)
+        bundle.pdf.save(f"elip-brieven-{municipality_code}-{dispatch.date:%Y%m%d}.pdf", ContentFile(data), save=False)
         bundle.pdf_sha256 = hashlib.sha256(data).hexdigest()
         bundle.letters_count = len(letters)
         bundle.save(update_fields=["pdf", "pdf_sha256", "letters_count"])
@@ -131,32 +133,34 @@ def _build_bundle(run, municipality_id: int) -> None:
             transaction.on_commit(lambda: default_storage.delete(old_name))
 
 
-def _create_bundle_row(run, municipality_id: int) -> None:
+def _create_bundle_row(dispatch: Dispatch, municipality_id: int) -> None:
     try:
         with transaction.atomic():
-            LetterBundle.objects.create(run=run, municipality_id=municipality_id)
+            LetterBundle.objects.create(dispatch=dispatch, municipality_id=municipality_id)
     except IntegrityError:
-        pass  # created concurrently (unique run + municipality)
+        pass  # created concurrently (unique dispatch + municipality)
 
 
-def bundles_build(*, run) -> None:
-    """One merged PDF per municipality of ``run`` whose letters are all rendered.
+def bundles_build(*, dispatch: Dispatch) -> None:
+    """One merged PDF per municipality of ``dispatch`` whose letters are all rendered.
 
     Municipalities with a letter still pending or failed are skipped (the last batch to finish
-    builds their bundle). A complete bundle is kept; if letters were added to the run later
+    builds their bundle). A complete bundle is kept; if letters were added to the dispatch later
     (an interrupted run that was resumed), the bundle is rebuilt with all of them.
     """
     rows = (
-        Letter.objects.filter(run=run)
+        Letter.objects.filter(dispatch=dispatch)
         .values("municipality_id")
         .annotate(total=Count("pk"), rendered=Count("pk", filter=Q(render_status=RenderStatus.RENDERED)))
         .order_by("municipality_id")
     )
-    done = dict(LetterBundle.objects.filter(run=run).exclude(pdf="").values_list("municipality_id", "letters_count"))
+    done = dict(
+        LetterBundle.objects.filter(dispatch=dispatch).exclude(pdf="").values_list("municipality_id", "letters_count")
+    )
     for row in rows:
         if row["total"] != row["rendered"] or done.get(row["municipality_id"]) == row["total"]:
             continue
-        _build_bundle(run, row["municipality_id"])
+        _build_bundle(dispatch, row["municipality_id"])
 
 
 # --- Preview -------------------------------------------------------------------------------

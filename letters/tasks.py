@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .models import Letter
+from .models import Dispatch
 from .services import LettersNotRendered, bundles_build, letters_render
 
 
@@ -19,13 +19,12 @@ from .services import LettersNotRendered, bundles_build, letters_render
 )
 def render_letter_batch(self, letter_ids):
     """Render a batch of letters (skipping rendered ones), then bundle every municipality of their
-    run(s) whose letters are now all rendered. Failed letters are recorded on their rows; the task
+    dispatch(es) whose letters are now all rendered. Failed letters are recorded on their rows; the task
     then raises so Celery retries the batch with backoff (only the failed letters are re-rendered).
     In eager mode (embedded demo, tests) failures stay recorded and are not raised."""
     failed = letters_render(letter_ids=letter_ids)
-    runs = {letter.run for letter in Letter.objects.filter(pk__in=list(letter_ids)).select_related("run")}
-    for run in sorted(runs, key=lambda r: r.pk):
-        bundles_build(run=run)
+    for dispatch in Dispatch.objects.filter(letters__pk__in=list(letter_ids)).distinct().order_by("pk"):
+        bundles_build(dispatch=dispatch)
     if failed and not self.request.is_eager:
         raise LettersNotRendered(failed)
     return {"rendered": len(letter_ids) - len(failed), "failed": failed}

@@ -37,12 +37,12 @@ def letter_pdf(request, model_admin, object_id):
 def bundle_pdf(request, model_admin, object_id):
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
-    bundle = LetterBundle.objects.select_related("municipality", "run").filter(pk=object_id).first()
+    bundle = LetterBundle.objects.select_related("municipality", "dispatch").filter(pk=object_id).first()
     if bundle is None:
         raise Http404("Bundel niet gevonden")
-    response = _pdf_response(bundle.pdf, f"elip-brieven-{bundle.municipality.code}-{bundle.run.run_date:%Y%m%d}.pdf")
-    persons = Person.objects.filter(elip_letter__run=bundle.run, elip_letter__municipality=bundle.municipality).only(
-        "pk", "bsn"
-    )
+    response = _pdf_response(bundle.pdf, f"elip-brieven-{bundle.municipality.code}-{bundle.dispatch.date:%Y%m%d}.pdf")
+    persons = Person.objects.filter(
+        elip_letter__dispatch=bundle.dispatch, elip_letter__municipality=bundle.municipality
+    ).only("pk", "bsn")
     log_read(request, screen="beheer: gebundelde ELIP-brieven (PDF)", persons=list(persons))
     return response

@@ -114,7 +114,7 @@ def _letter_batch(*, run: SelectionRun, run_row: RunMunicipality, enrolment: Eli
                 Letter(
                     person=person,
                     municipality=municipality,
-                    run=run,
+                    dispatch_id=run.dispatch_id,
                     letter_date=run.run_date,
                     reference=letter_reference(run.run_date, person.public_id),
                     matched_rule=wanted[person.pk],
@@ -135,7 +135,9 @@ def _queue_rendering(run: SelectionRun, municipality: Municipality | int, batch_
     Also picks up letters committed before a crash whose render task was never queued; a letter
     queued twice is rendered once (``letters_render`` skips rendered letters)."""
     pending = list(
-        Letter.objects.filter(run=run, municipality=municipality, render_status=RenderStatus.PENDING)
+        Letter.objects.filter(
+            dispatch_id=run.dispatch_id, municipality=municipality, render_status=RenderStatus.PENDING
+        )
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -215,7 +217,7 @@ def weekly_run(*, run_date: dt.date, progress: Callable[[RunProgress], None] | N
     # Letters committed before a crash for a municipality that withdrew before the restart.
     processed = {e.municipality_id for e in enrolments}
     for municipality_id in (
-        Letter.objects.filter(run=run, render_status=RenderStatus.PENDING)
+        Letter.objects.filter(dispatch_id=run.dispatch_id, render_status=RenderStatus.PENDING)
         .exclude(municipality_id__in=processed)
         .order_by()
         .values_list("municipality_id", flat=True)

@@ -122,7 +122,7 @@ def prepare(n: int):
         Letter(
             person_id=pk,
             municipality_id=municipality_of[pk],
-            run=run,
+            dispatch=run.dispatch,
             letter_date=BENCH_RUN_DATE,
             reference=f"BENCH/{pk}",
             matched_rule="termijn_en_lening",
@@ -130,15 +130,17 @@ def prepare(n: int):
         )
         for pk in persons
     )
-    LetterBundle.objects.filter(run=run).delete()
+    LetterBundle.objects.filter(dispatch=run.dispatch).delete()
     return run, [letter.pk for letter in letters], contacts
 
 
 def reset(run):
     from letters.models import Letter, LetterBundle, RenderStatus
 
-    Letter.objects.filter(run=run).update(render_status=RenderStatus.PENDING, pdf="", pdf_sha256="", render_attempts=0)
-    LetterBundle.objects.filter(run=run).delete()
+    Letter.objects.filter(dispatch=run.dispatch).update(
+        render_status=RenderStatus.PENDING, pdf="", pdf_sha256="", render_attempts=0
+    )
+    LetterBundle.objects.filter(dispatch=run.dispatch).delete()
 
 
 def cleanup():
@@ -146,17 +148,17 @@ def cleanup():
     from letters.models import Letter, LetterBundle
 
     for run in SelectionRun.objects.filter(run_date=BENCH_RUN_DATE):
-        LetterBundle.objects.filter(run=run).delete()
-        Letter.objects.filter(run=run).delete()
+        LetterBundle.objects.filter(dispatch=run.dispatch).delete()
+        Letter.objects.filter(dispatch=run.dispatch).delete()
         run.delete()
 
 
 def all_done(run, n: int) -> bool:
     from letters.models import Letter, LetterBundle, RenderStatus
 
-    rendered = Letter.objects.filter(run=run, render_status=RenderStatus.RENDERED).count()
-    municipalities = Letter.objects.filter(run=run).values("municipality_id").distinct().count()
-    bundled = LetterBundle.objects.filter(run=run).exclude(pdf="").count()
+    rendered = Letter.objects.filter(dispatch=run.dispatch, render_status=RenderStatus.RENDERED).count()
+    municipalities = Letter.objects.filter(dispatch=run.dispatch).values("municipality_id").distinct().count()
+    bundled = LetterBundle.objects.filter(dispatch=run.dispatch).exclude(pdf="").count()
     return rendered == n and bundled == municipalities
 
 
@@ -258,7 +260,7 @@ def _process_worker(ids_batches):
     run = SelectionRun.objects.get(run_date=BENCH_RUN_DATE)
     for ids in ids_batches:
         letters_render(letter_ids=ids)
-        bundles_build(run=run)
+        bundles_build(dispatch=run.dispatch)
 
 
 def ours_process(run, letter_ids, processes: int, batch: int) -> tuple[float, float, list[float]]:
@@ -290,7 +292,7 @@ def _bundle_child(count: int, queue):
     from letters.services import merge_pdfs
 
     run = SelectionRun.objects.get(run_date=BENCH_RUN_DATE)
-    names = list(Letter.objects.filter(run=run).exclude(pdf="").values_list("pdf", flat=True))
+    names = list(Letter.objects.filter(dispatch=run.dispatch).exclude(pdf="").values_list("pdf", flat=True))
     names = [names[i % len(names)] for i in range(count)]
     before = rss_mib()
     handles = [default_storage.open(name, "rb") for name in names]
@@ -308,7 +310,7 @@ def _rss_child(count: int, queue):
     from letters.services import letter_pdf_bytes
 
     run = SelectionRun.objects.get(run_date=BENCH_RUN_DATE)
-    letters = list(Letter.objects.filter(run=run).order_by("pk")[:200])
+    letters = list(Letter.objects.filter(dispatch=run.dispatch).order_by("pk")[:200])
     samples = []
     marks = {1, 100, count // 4, count // 2, 3 * count // 4, count}
     t0 = time.perf_counter()

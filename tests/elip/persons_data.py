@@ -32,7 +32,7 @@ def send_letter(person, code=None, letter_date=LETTER_DATE):
     return Letter.objects.create(
         person=person,
         municipality=municipality(code) if code else person.municipality,
-        run=selection_run(letter_date),
+        dispatch=selection_run(letter_date).dispatch,
         letter_date=letter_date,
         reference=f"ELIP-{person.pk}",
         matched_rule="termijn_en_lening",

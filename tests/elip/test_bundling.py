@@ -44,12 +44,14 @@ def test_each_municipality_is_merged_once_by_its_last_render_batch(
     with django_capture_on_commit_callbacks(execute=True):
         run = weekly_run(run_date=RUN)
     assert sorted(merged) == [1, 5]  # one merge per municipality, each with all its letters
-    assert not Letter.objects.filter(run=run).exclude(render_status=RenderStatus.RENDERED).exists()
-    bundles = dict(LetterBundle.objects.filter(run=run).values_list("municipality__code", "letters_count"))
+    assert not Letter.objects.filter(dispatch=run.dispatch).exclude(render_status=RenderStatus.RENDERED).exists()
+    bundles = dict(
+        LetterBundle.objects.filter(dispatch=run.dispatch).values_list("municipality__code", "letters_count")
+    )
     assert bundles == {"GM0363": 5, "GM0014": 1}
 
     # Run again (same date): nothing new, nothing merged again.
     with django_capture_on_commit_callbacks(execute=True):
         weekly_run(run_date=RUN)
     assert sorted(merged) == [1, 5]
-    assert LetterBundle.objects.filter(run=run).count() == 2
+    assert LetterBundle.objects.filter(dispatch=run.dispatch).count() == 2

@@ -62,7 +62,7 @@ def test_run_letters_candidates_of_enrolled_municipalities_only():
     assert letters[a1.pk].matched_rule == MatchedRule.TERM_AND_LOAN
     assert letters[a2.pk].matched_rule == MatchedRule.LOAN_ONLY
     assert letters[g1.pk].municipality == municipality("GM0014")
-    assert all(letter.run == run and letter.letter_date == RUN for letter in letters.values())
+    assert all(letter.dispatch == run.dispatch and letter.letter_date == RUN for letter in letters.values())
     counts = dict(RunMunicipality.objects.filter(run=run).values_list("municipality__code", "letters_count"))
     assert counts == {"GM0363": 2, "GM0014": 1}
     # Withdrawn and non-enrolled municipalities get no letters but do get estimates.
@@ -133,8 +133,8 @@ def test_next_weeks_run_letters_only_new_candidates():
     weekly_run(run_date=RUN)
     second = elip_person()
     run2 = weekly_run(run_date=RUN + dt.timedelta(days=7))
-    assert Letter.objects.get(person=second).run == run2
-    assert Letter.objects.get(person=first).run.run_date == RUN
+    assert Letter.objects.get(person=second).dispatch == run2.dispatch
+    assert Letter.objects.get(person=first).dispatch.date == RUN
     assert letters_per_person() == {first.pk: 1, second.pk: 1}
 
 
@@ -256,7 +256,7 @@ def test_the_database_refuses_a_second_letter_for_a_person():
         Letter.objects.create(
             person=p,
             municipality=letter.municipality,
-            run=run,
+            dispatch=run.dispatch,
             letter_date=RUN,
             reference="ELIP-DUBBEL",
             matched_rule=letter.matched_rule,

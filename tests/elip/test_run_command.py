@@ -68,7 +68,7 @@ def test_task_runs_for_today_in_amsterdam(monkeypatch):
     run_id = tasks.weekly_run.delay().get()
     run = SelectionRun.objects.get(pk=run_id)
     assert run.run_date == dt.date(2023, 6, 14)
-    assert Letter.objects.filter(run=run).count() == 1
+    assert Letter.objects.filter(dispatch=run.dispatch).count() == 1
 
 
 def test_beat_schedule_runs_the_task_on_wednesday_at_six(settings):
@@ -88,13 +88,15 @@ def test_whole_run_in_process_renders_every_pdf_and_one_bundle_per_municipality(
         elip_person(code)
     with django_capture_on_commit_callbacks(execute=True):
         run = weekly_run(run_date=dt.date(2023, 6, 14))
-    letters = list(Letter.objects.filter(run=run))
+    letters = list(Letter.objects.filter(dispatch=run.dispatch))
     assert len(letters) == 4
     for letter in letters:
         assert letter.render_status == RenderStatus.RENDERED
         with default_storage.open(letter.pdf.name, "rb") as f:
             assert hashlib.sha256(f.read()).hexdigest() == letter.pdf_sha256
-    bundles = dict(LetterBundle.objects.filter(run=run).values_list("municipality__code", "letters_count"))
+    bundles = dict(
+        LetterBundle.objects.filter(dispatch=run.dispatch).values_list("municipality__code", "letters_count")
+    )
     assert bundles == {"GM0363": 3, "GM0014": 1}
 
 

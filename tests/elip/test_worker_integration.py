@@ -189,8 +189,10 @@ def test_worker_killed_mid_run_and_restarted_ends_with_every_letter_once(env, tm
             assert f.read(5) == b"%PDF-"
             f.seek(0)
             assert hashlib.sha256(f.read()).hexdigest() == letter.pdf_sha256
-    bundles = dict(LetterBundle.objects.filter(run=run).values_list("municipality__code", "letters_count"))
+    bundles = dict(
+        LetterBundle.objects.filter(dispatch=run.dispatch).values_list("municipality__code", "letters_count")
+    )
     assert bundles == PERSONS
-    for bundle in LetterBundle.objects.filter(run=run):
+    for bundle in LetterBundle.objects.filter(dispatch=run.dispatch):
         with default_storage.open(bundle.pdf.name, "rb") as f:
             assert hashlib.sha256(f.read()).hexdigest() == bundle.pdf_sha256

@@ -1,11 +1,12 @@
-"""Helpers for the letters tests: a run, persons with data in every table, and their letters."""
+"""Helpers for the letters tests: a dispatch, persons with data in every table, and their letters.
+
+The letters app knows no ELIP run: its tests make a ``Dispatch`` (what a run makes) directly."""
 
 import datetime as dt
 from decimal import Decimal
 
-from elip.models import PolicyVersion, SelectionRun
 from letters.content import build_snapshots
-from letters.models import Letter
+from letters.models import Dispatch, Letter
 from pib.constants import AttemptResult, Course, ExamComponent, Gender, LoanRequestStatus
 from pib.models import Enrolment, LoanRequest
 from tests.pib.factories import InstitutionFactory, PersonFactory, add_exam, municipality
@@ -27,10 +28,8 @@ def contacts_for(*municipalities, **overrides):
     return {m.pk: {"name": m.name, **CONTACTS, **overrides} for m in municipalities}
 
 
-def make_run(run_date=LETTER_DATE):
-    iso = run_date.isocalendar()
-    policy = PolicyVersion.objects.filter(valid_from__lte=run_date).order_by("-valid_from").first()
-    return SelectionRun.objects.create(run_date=run_date, iso_year=iso[0], iso_week=iso[1], policy=policy)
+def make_dispatch(date=LETTER_DATE) -> Dispatch:
+    return Dispatch.objects.get_or_create(date=date)[0]
 
 
 def model_person(**kwargs):
@@ -69,17 +68,17 @@ def model_person(**kwargs):
     return person
 
 
-def make_letters(persons, run=None, contacts=None):
-    run = run or make_run()
+def make_letters(persons, dispatch=None, contacts=None):
+    dispatch = dispatch or make_dispatch()
     muni = {p.municipality for p in persons}
     contacts = contacts or contacts_for(*muni)
-    snapshots = build_snapshots([p.pk for p in persons], on_date=run.run_date, municipality_contacts=contacts)
+    snapshots = build_snapshots([p.pk for p in persons], on_date=dispatch.date, municipality_contacts=contacts)
     return [
         Letter.objects.create(
             person=p,
             municipality=p.municipality,
-            run=run,
-            letter_date=run.run_date,
+            dispatch=dispatch,
+            letter_date=dispatch.date,
             reference=f"HH63/{p.pk}",
             matched_rule="termijn_en_lening",
             snapshot=snapshots[p.pk],

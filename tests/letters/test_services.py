@@ -15,7 +15,7 @@ from letters.models import Letter, LetterBundle, RenderStatus
 from letters.services import bundles_build, letters_render
 from tests.pib.factories import municipality
 
-from .helpers import make_letters, make_run, model_person
+from .helpers import make_dispatch, make_letters, model_person
 
 
 def pages(name: str) -> int:
@@ -93,25 +93,25 @@ def test_one_failing_letter_does_not_block_the_others():
     assert bad.render_attempts == 1 and "kapot lettertype" in bad.render_error
 
     # No bundle while a letter of the municipality is not rendered...
-    bundles_build(run=bad.run)
+    bundles_build(dispatch=bad.dispatch)
     assert not LetterBundle.objects.exclude(pdf="").exists()
 
     # ...the retry renders only the failed one, then the bundle is built.
     assert letters_render(letter_ids=[letter.pk for letter in letters]) == []
     bad.refresh_from_db()
     assert bad.render_status == RenderStatus.RENDERED and bad.render_attempts == 2 and bad.render_error == ""
-    bundles_build(run=bad.run)
+    bundles_build(dispatch=bad.dispatch)
     assert LetterBundle.objects.get().letters_count == 3
 
 
 @pytest.mark.django_db
 def test_bundle_per_municipality_pages_add_up_and_idempotent():
-    run = make_run()
+    dispatch = make_dispatch()
     utrecht = municipality("GM0344")
-    a = make_letters([model_person(), model_person(), model_person()], run=run)
-    b = make_letters([model_person(municipality=utrecht), model_person(municipality=utrecht)], run=run)
+    a = make_letters([model_person(), model_person(), model_person()], dispatch=dispatch)
+    b = make_letters([model_person(municipality=utrecht), model_person(municipality=utrecht)], dispatch=dispatch)
     letters_render(letter_ids=[letter.pk for letter in a + b])
-    bundles_build(run=run)
+    bundles_build(dispatch=dispatch)
 
     bundles = {bundle.municipality_id: bundle for bundle in LetterBundle.objects.all()}
     assert set(bundles) == {a[0].municipality_id, utrecht.pk}
@@ -126,24 +126,24 @@ def test_bundle_per_municipality_pages_add_up_and_idempotent():
 
     names = sorted(LetterBundle.objects.values_list("pdf", flat=True))
     with mock.patch.object(services, "merge_pdfs", side_effect=AssertionError("must not merge again")):
-        bundles_build(run=run)
+        bundles_build(dispatch=dispatch)
     assert sorted(LetterBundle.objects.values_list("pdf", flat=True)) == names
     assert LetterBundle.objects.count() == 2
 
 
 @pytest.mark.django_db
 def test_bundle_is_rebuilt_when_a_resumed_run_added_letters():
-    run = make_run()
-    first = make_letters([model_person()], run=run)
+    dispatch = make_dispatch()
+    first = make_letters([model_person()], dispatch=dispatch)
     letters_render(letter_ids=[first[0].pk])
-    bundles_build(run=run)
+    bundles_build(dispatch=dispatch)
     assert LetterBundle.objects.get().letters_count == 1
 
-    second = make_letters([model_person()], run=run)
-    bundles_build(run=run)  # the new letter is still pending: keep the old bundle for now
+    second = make_letters([model_person()], dispatch=dispatch)
+    bundles_build(dispatch=dispatch)  # the new letter is still pending: keep the old bundle for now
     assert LetterBundle.objects.get().letters_count == 1
     letters_render(letter_ids=[second[0].pk])
-    bundles_build(run=run)
+    bundles_build(dispatch=dispatch)
     bundle = LetterBundle.objects.get()
     assert bundle.letters_count == 2
     first[0].refresh_from_db()
@@ -184,7 +184,7 @@ def test_letters_render_command_renders_what_is_left_and_bundles():
     letters = make_letters([model_person(), model_person()])
     Letter.objects.filter(pk=letters[0].pk).update(render_status=RenderStatus.FAILED, render_error="x")
     out = io.StringIO()
-    call_command("letters_render", "--run", letters[0].run.run_date.isoformat(), "--here", stdout=out)
+    call_command("letters_render", "--run", letters[0].dispatch.date.isoformat(), "--here", stdout=out)
     assert "2 brief/brieven aangemaakt, 0 mislukt." in out.getvalue()
     assert set(Letter.objects.values_list("render_status", flat=True)) == {RenderStatus.RENDERED}
     assert LetterBundle.objects.get().letters_count == 2

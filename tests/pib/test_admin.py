@@ -25,9 +25,10 @@ def populated(django_user_model):
     run = SelectionRun.objects.create(run_date=dt.date(2026, 11, 25), iso_year=2026, iso_week=48,
                                       policy=PolicyVersion.objects.first())  # fmt: skip
     RunMunicipality.objects.create(run=run, municipality=person.municipality, letters_count=1)
-    Letter.objects.create(person=person, municipality=person.municipality, run=run, letter_date=run.run_date,
-                          reference="ELIP-TEST", matched_rule="lening", snapshot={})  # fmt: skip
-    LetterBundle.objects.create(run=run, municipality=person.municipality, letters_count=1)
+    Letter.objects.create(person=person, municipality=person.municipality, dispatch=run.dispatch,
+                          letter_date=run.run_date, reference="ELIP-TEST", matched_rule="lening",
+                          snapshot={})  # fmt: skip
+    LetterBundle.objects.create(dispatch=run.dispatch, municipality=person.municipality, letters_count=1)
     signal = Signal.objects.create(person=person, municipality=person.municipality, code="SS400",
                                    placed_on=run.run_date)  # fmt: skip
     SignalStatusChange.objects.create(signal=signal, from_status="nieuw", to_status="in_behandeling")

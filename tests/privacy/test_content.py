@@ -21,7 +21,7 @@ from pib.constants import Role
 from pib.models import Person
 from pib.validators import BIDI_CONTROLS, BIDI_MESSAGE
 from tests.elip.persons_data import GRONINGEN, elip_person
-from tests.letters.helpers import make_letters, make_run, model_person
+from tests.letters.helpers import make_dispatch, make_letters, model_person
 from tests.pib.factories import PersonFactory, UserFactory, municipality
 
 pytestmark = pytest.mark.django_db
@@ -122,12 +122,12 @@ def test_a_200_character_street_stays_in_the_address_window():
 
 def test_letter_and_bundle_files_are_0640_in_0750_directories(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
-    run = make_run()
-    letters = make_letters([model_person(), model_person()], run=run)
+    dispatch = make_dispatch()
+    letters = make_letters([model_person(), model_person()], dispatch=dispatch)
     letters_render(letter_ids=[letter.pk for letter in letters])
-    bundles_build(run=run)
+    bundles_build(dispatch=dispatch)
     paths = [Path(default_storage.path(name)) for name in Letter.objects.values_list("pdf", flat=True)]
-    paths.append(Path(default_storage.path(run.bundles.first().pdf.name)))
+    paths.append(Path(default_storage.path(dispatch.bundles.first().pdf.name)))
     for path in paths:
         assert stat.S_IMODE(path.stat().st_mode) == 0o640, path
         directory = path.parent

@@ -26,7 +26,7 @@ def make_elip(person, *, run_date=dt.date(2023, 6, 14)) -> Letter:
     return Letter.objects.create(
         person=person,
         municipality=person.municipality,
-        run=selection_run(run_date),
+        dispatch=selection_run(run_date).dispatch,
         letter_date=run_date,
         reference=f"ELIP-{person.pk}",
         matched_rule="termijn_en_lening",

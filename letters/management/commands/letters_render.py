@@ -7,9 +7,8 @@ python manage.py letters_render --run 2026-11-26 --here   # in this process
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Min
 
-from letters.models import Letter, RenderStatus
+from letters.models import Dispatch, Letter, RenderStatus
 from letters.services import bundles_build, letters_render
 from letters.tasks import render_letter_batch
 
@@ -25,12 +24,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, run=None, here=False, **options):
         letters = Letter.objects.exclude(render_status=RenderStatus.RENDERED)
+        dispatches = Dispatch.objects.order_by("date")
         if run:
             try:
                 run_date = dt.date.fromisoformat(run)
             except ValueError as exc:
                 raise CommandError("Ongeldige datum, gebruik JJJJ-MM-DD.") from exc
-            letters = letters.filter(letter_date=run_date)
+            letters, dispatches = letters.filter(dispatch__date=run_date), dispatches.filter(date=run_date)
         ids = list(letters.order_by("pk").values_list("pk", flat=True))
         batches = [ids[i : i + BATCH] for i in range(0, len(ids), BATCH)]
         failed = []
@@ -40,10 +40,8 @@ class Command(BaseCommand):
             else:
                 render_letter_batch.delay_on_commit(batch)
         if here:
-            bundled = Letter.objects.filter(letter_date=run_date) if run else Letter.objects.all()
-            one_per_run = bundled.order_by().values("run_id").annotate(first=Min("pk")).values("first")
-            for letter in Letter.objects.filter(pk__in=one_per_run).select_related("run").order_by("run_id"):
-                bundles_build(run=letter.run)
+            for dispatch in dispatches:
+                bundles_build(dispatch=dispatch)
             self.stdout.write(f"{len(ids) - len(failed)} brief/brieven aangemaakt, {len(failed)} mislukt.")
         else:
             self.stdout.write(f"{len(ids)} brief/brieven in {len(batches)} batch(es) in de wachtrij gezet.")
