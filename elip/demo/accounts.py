@@ -10,6 +10,7 @@ from elip.constants import EnrolmentAction, EnrolmentStatus
 from elip.models import ElipEnrolment, ElipEnrolmentChange
 from pib.constants import Role
 from pib.duo_groups import ACCOUNTS, FUNCTIONAL, sync_groups
+from pib.formatting import normalize_phone
 from pib.models import Authorisation, Municipality
 
 DEMO_PASSWORD = "Inburgering-Demo-2025"  # noqa: S105 - demo data only; printed by `make demo`
@@ -83,11 +84,11 @@ def create_demo_enrolments() -> None:
                 continue
             enrolment = ElipEnrolment.objects.create(
                 municipality=municipality,
-                letter_phone=phone,
+                letter_phone=normalize_phone(phone) or "",  # stored in E.164, as the enrolment form does
                 letter_email=email,
                 letter_website=web,
                 contact_name=contact,
-                contact_phone=phone or "0501234567",
+                contact_phone=normalize_phone(phone or "0501234567"),
                 contact_email=email or f"inburgering@{code.lower()}.example.nl",
                 enrolled_at=now,
             )

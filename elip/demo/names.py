@@ -213,7 +213,7 @@ MUNICIPALITY_WEIGHTS = {
     "GM0599": 30,
     "GM0518": 28,
     "GM0344": 18,
-    "GM0014": 12,
+    "GM0014": 30,  # the headline demo account: more than 20 ELIP letters and signals
     "GM0772": 12,
     "GM0855": 11,
     "GM0034": 11,

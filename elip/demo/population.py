@@ -9,15 +9,24 @@ Distribution, relative to the reference date (``today``):
   term ends run from years ago to years ahead;
 - loan use skewed to the top: ~35% under 50%, ~27% 50–75%, ~24% 75–95%, ~14% 95–100%;
 - obligation: ~72% still obliged, the rest met, exempted, released or ended;
-- paid invoices add up exactly to the loan used; ~8% of contracts also carry a rejected invoice.
+- paid invoices add up exactly to the loan used; ~8% of contracts also carry a rejected invoice;
+- nobody is obliged before 18 (Wi2013): every birth date is at least 18 years before the term start;
+- postcodes come from the municipality's own PC4 ranges (``fixtures/postcodes-gemeenten.csv``, the
+  64 largest municipalities) or else from its province's (``fixtures/postcodes-provincies.csv``);
+- ``showcase_persons`` adds a few hand-made ELIP candidates to the headline demo municipality
+  (Groningen): unknown gender, very long names and streets, all six exam components with attempts,
+  six courses.
 """
 
+import csv
 import datetime as dt
 import random
 import uuid
 from bisect import bisect
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import accumulate
+from pathlib import Path
 
 from django.core.management.color import no_style
 from django.db import connection, transaction
@@ -135,11 +144,31 @@ def bsn_for(k: int) -> str:
     raise AssertionError("unreachable: one of 11 consecutive prefixes has a check digit")  # pragma: no cover
 
 
-def postcode(rng: random.Random) -> str:
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+
+@cache
+def postcode_ranges() -> tuple[dict, dict]:
+    """({municipality code: [(from, to)]}, {province: [(from, to)]}) from the fixtures (see their README)."""
+    by_code, by_province = {}, {}
+    with open(FIXTURES / "postcodes-gemeenten.csv", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            by_code.setdefault(row["code"], []).append((int(row["pc4_from"]), int(row["pc4_to"])))
+    with open(FIXTURES / "postcodes-provincies.csv", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            by_province.setdefault(row["province"], []).append((int(row["pc4_from"]), int(row["pc4_to"])))
+    return by_code, by_province
+
+
+def postcode(rng: random.Random, code: str = "", province: str = "") -> str:
+    """A postcode of the municipality's own ranges, else of its province, else anywhere."""
+    by_code, by_province = postcode_ranges()
+    ranges = by_code.get(code) or by_province.get(province) or [(1000, 9999)]
+    low, high = rng.choice(ranges)
     while True:
         letters = rng.choice("ABCDEFGHJKLMNPRTVWXZ") + rng.choice("ABCDEGHJKLMNPRTVWXZ")
         if letters not in ("SA", "SD", "SS"):
-            return f"{rng.randint(1000, 9999)} {letters}"
+            return f"{rng.randint(low, high)} {letters}"
 
 
 @dataclass
@@ -205,29 +234,39 @@ class PopulationBuilder:
     def __init__(self, *, seed: int, today: dt.date):
         self.rng = random.Random(seed)
         self.today = today
-        munis = list(Municipality.objects.order_by("code").values_list("id", "code", "name"))
-        self.municipalities = [(mid, name) for mid, _code, name in munis]
-        self.cum_weights = list(accumulate(names.MUNICIPALITY_WEIGHTS.get(code, 1) for _i, code, _n in munis))
+        munis = list(Municipality.objects.order_by("code").values_list("id", "code", "name", "province"))
+        self.municipalities = [(mid, name) for mid, _code, name, _p in munis]
+        self.places = {mid: (code, province) for mid, code, _n, province in munis}
+        self.by_code = {code: (mid, name) for mid, code, name, _p in munis}
+        self.cum_weights = list(accumulate(names.MUNICIPALITY_WEIGHTS.get(code, 1) for _i, code, _n, _p in munis))
         self.institutions = ensure_institutions()
 
     def pick_municipality(self):
         r = self.rng.random() * self.cum_weights[-1]
         return self.municipalities[bisect(self.cum_weights, r)]
 
-    def person(self, ids: Ids, rows: dict):  # noqa: C901 - one person's whole record, kept in one place
+    def person(self, ids: Ids, rows: dict, showcase: dict | None = None):  # noqa: C901 - one whole record
+        """One person with all records; ``showcase`` fixes some values (see ``showcase_persons``)."""
         rng, today = self.rng, self.today
+        showcase = showcase or {}
         pid = ids.take(Person)
         g = rng.random()
         gender = Gender.FEMALE if g < 0.49 else Gender.MALE if g < 0.985 else Gender.UNKNOWN
+        gender = showcase.get("gender", gender)
         pool = {Gender.FEMALE: names.FEMALE, Gender.MALE: names.MALE}.get(gender, names.FEMALE + names.MALE)
         first = " ".join(rng.sample(pool, 2 if rng.random() < 0.3 else 1))
         prefix, last = rng.choice(names.SURNAMES)
-        birth = today - dt.timedelta(days=rng.randint(18 * 365, 65 * 365))
-        muni_id, muni_name = self.pick_municipality()
+        first, prefix, last = showcase.get("first", first), showcase.get("prefix", prefix), showcase.get("last", last)
+        muni_id, muni_name = self.by_code[showcase["municipality"]] if showcase else self.pick_municipality()
         law = Law.WI2013 if rng.random() < 0.94 else rng.choice([Law.WI2007, Law.WI2021])
         term_start = today - dt.timedelta(days=rng.randint(180, 8 * 365))
+        if "term_start" in showcase:
+            term_start = showcase["term_start"]
+            law = Law.WI2013
+        # Wi2013: the obligation starts at 18 at the earliest, so the person was 18 to 60 at its start.
+        birth = add_years(term_start, -rng.randint(18, 59)) - dt.timedelta(days=rng.randint(0, 364))
         term_end = add_years(term_start, 3)
-        for _ in range(2 if rng.random() < 0.03 else 1 if rng.random() < 0.18 else 0):
+        for _ in range(0 if showcase else 2 if rng.random() < 0.03 else 1 if rng.random() < 0.18 else 0):
             new_end = term_end + dt.timedelta(days=rng.choice([92, 183, 274, 365]))
             granted = min(term_end, today) - dt.timedelta(days=rng.randint(5, 60))
             rows[TermExtension].append(
@@ -240,13 +279,18 @@ class PopulationBuilder:
             OS.OBLIGED if s < 0.72 else OS.MET if s < 0.90 else OS.EXEMPTED if s < 0.95
             else OS.RELEASED if s < 0.98 else OS.ENDED
         )  # fmt: skip
+        if showcase:
+            status = OS.OBLIGED
         limit_cents = 1_000_000 if rng.random() < 0.97 else rng.choice([800_000, 500_000])
         u = rng.random()
         frac = (
             rng.uniform(0, 0.5) if u < 0.35 else rng.uniform(0.5, 0.75) if u < 0.62
             else rng.uniform(0.75, 0.95) if u < 0.86 else rng.uniform(0.95, 1.0)
         )  # fmt: skip
-        used_cents = int(limit_cents * frac)
+        used_cents = int(limit_cents * showcase.get("used", frac))
+        if showcase:
+            limit_cents = 1_000_000
+            used_cents = int(limit_cents * showcase["used"])
         loan_start = term_start + dt.timedelta(days=rng.randint(10, 60))
         rows[Loan].append(
             (ids.take(Loan), pid, money(limit_cents), loan_start.isoformat(), max(term_end, loan_start).isoformat(),
@@ -260,22 +304,28 @@ class PopulationBuilder:
             )  # fmt: skip
         rows[LoanRequest].append((ids.take(LoanRequest), pid, "Verzoek lening", received.isoformat(),
                                   LoanRequestStatus.GRANTED))  # fmt: skip
-        hours_integration, hours_literacy = self.contracts(ids, rows, pid, used_cents, loan_start, term_end)
-        self.exams(ids, rows, pid, term_start, status)
+        hours_integration, hours_literacy = self.contracts(
+            ids, rows, pid, used_cents, loan_start, term_end, n=showcase.get("courses")
+        )
+        self.exams(ids, rows, pid, term_start, status, showcase=bool(showcase))
         addition = rng.choice(["A", "B", "2", "bis", "hs"]) if rng.random() < 0.1 else ""
+        addition = showcase.get("addition", addition)
+        street = showcase.get("street") or rng.choice(names.STREETS)
+        muni_code, province = self.places[muni_id]
         rows[Person].append(
             (
                 pid, uuid.UUID(int=rng.getrandbits(128), version=4).hex, bsn_for(pid), first, prefix, last,
-                gender, birth.isoformat(), rng.choice(names.STREETS), rng.randint(1, 250), addition,
-                postcode(rng), muni_name, muni_id, law, status, term_start.isoformat(), term_end.isoformat(),
+                gender, birth.isoformat(), street, rng.randint(1, 250), addition,
+                postcode(rng, muni_code, province), muni_name, muni_id, law, status, term_start.isoformat(),
+                term_end.isoformat(),
                 status == OS.OBLIGED and term_end < today and rng.random() < 0.35,
                 hours_integration, hours_literacy,
             )
         )  # fmt: skip
 
-    def contracts(self, ids, rows, pid, used_cents, start, term_end):
+    def contracts(self, ids, rows, pid, used_cents, start, term_end, n=None):
         rng = self.rng
-        n = 1 if used_cents < 300_000 else rng.randint(1, 3)
+        n = n or (1 if used_cents < 300_000 else rng.randint(1, 3))
         cuts = sorted(rng.randint(0, used_cents) for _ in range(n - 1))
         parts = [b - a for a, b in zip([0, *cuts], [*cuts, used_cents], strict=True)]
         hours_total = {Course.INTEGRATION: 0, Course.LITERACY: 0}
@@ -315,16 +365,19 @@ class PopulationBuilder:
                 )  # fmt: skip
         return hours_total[Course.INTEGRATION], hours_total[Course.LITERACY]
 
-    def exams(self, ids, rows, pid, term_start, status):
+    def exams(self, ids, rows, pid, term_start, status, showcase=False):
+        """Exam components with attempts; a showcase person has all six, each with 1–6 attempts."""
         rng = self.rng
-        components = COMPONENTS + ([ExamComponent.ONA] if rng.random() < 0.5 else [])
+        components = COMPONENTS + ([ExamComponent.ONA] if showcase or rng.random() < 0.5 else [])
         for component in components:
             eid = ids.take(Exam)
-            exempted = status == OS.RELEASED or rng.random() < 0.03
+            exempted = not showcase and (status == OS.RELEASED or rng.random() < 0.03)
             rows[Exam].append((eid, pid, component, exempted))
             if exempted:
                 continue
             attempts = bisect(ATTEMPT_WEIGHTS, rng.random() * ATTEMPT_WEIGHTS[-1])
+            if showcase:
+                attempts = rng.randint(1, 6)
             if status == OS.MET:
                 attempts = max(attempts, 1)
             day = term_start + dt.timedelta(days=rng.randint(60, 500))
@@ -338,13 +391,52 @@ class PopulationBuilder:
                 day += dt.timedelta(days=rng.randint(20, 120))
 
 
+HEADLINE_MUNICIPALITY = "GM0014"  # Groningen: the demo account `groningen`
+
+
+def showcase_persons(today: dt.date) -> list[dict]:
+    """Hand-made ELIP candidates for the headline municipality: they meet the criteria today (term
+    ends within 12 months, 80–99 % of the loan used) and show the edge cases on the screens and in
+    the letters: unknown gender, very long names and street, all six exam components with attempts,
+    six courses."""
+    start = add_years(today, -3) + dt.timedelta(days=60)  # term ends in about 2 months
+    long_street = "Burgemeester Jhr. Mr. Theodorus van Wesselingh-Kraaijenbrinkstraat-Noordzijde"  # BRP: 80
+    base = {"municipality": HEADLINE_MUNICIPALITY, "term_start": start}
+    return [
+        {**base, "gender": Gender.UNKNOWN, "first": "Noor", "prefix": "", "last": "Rahimi", "used": 0.97},
+        {**base, "gender": Gender.UNKNOWN, "first": "Sam Alex", "prefix": "", "last": "Okonkwo-Adeyemi",
+         "used": 0.81},
+        {**base, "gender": Gender.MALE, "first": "Mohammed Abdulrahman Abdelkarim Oluwaseun", "prefix": "van der",
+         "last": "Abdelrahmanzadeh-Oyelaran-Kristiansdóttir", "street": long_street, "addition": "bis",
+         "used": 0.88},
+        {**base, "gender": Gender.FEMALE, "first": "Maria Guadalupe Esperanza", "prefix": "",
+         "last": "Fernández de Córdoba y Villavicencio", "used": 0.92},
+        {**base, "gender": Gender.MALE, "first": "Tesfaye", "prefix": "", "last": "Gebremariam", "courses": 6,
+         "used": 0.96},
+        {**base, "gender": Gender.FEMALE, "first": "Olga Zinaida", "prefix": "", "last": "Koblikova",
+         "courses": 4, "used": 0.99},
+    ]  # fmt: skip
+
+
 def build_population(*, persons: int, seed: int, today: dt.date, chunk: int = 10_000, progress=None) -> dict:
-    """Creates ``persons`` persons with all their records; returns row counts per model."""
+    """Creates ``persons`` persons with all their records (the showcase persons of the headline
+    municipality first, when it exists and ``persons`` allows); returns row counts per model."""
     builder = PopulationBuilder(seed=seed, today=today)
     ids = Ids.after_existing()
     writer = Writer()
     counts = dict.fromkeys(ORDER, 0)
     done = 0
+    showcase = showcase_persons(today) if HEADLINE_MUNICIPALITY in builder.by_code else []
+    showcase = showcase[: max(0, min(len(showcase), persons // 50))]  # only in a population of some size
+    if showcase:
+        rows = {m: [] for m in ORDER}
+        for fixed in showcase:
+            builder.person(ids, rows, showcase=fixed)
+        with transaction.atomic():
+            for model in ORDER:
+                writer.write(model, rows[model])
+                counts[model] += len(rows[model])
+        done = len(showcase)
     while done < persons:
         rows = {m: [] for m in ORDER}
         for _ in range(min(chunk, persons - done)):

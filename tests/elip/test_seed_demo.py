@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Count
 
 from pib.models import Contract, Enrolment, Exam, ExamAttempt, Invoice, Loan, LoanRequest, Person, TermExtension
 from pib.selectors import persons_with_loan_usage
@@ -79,3 +80,38 @@ def test_bad_arguments_give_a_dutch_error():
         call_command("seed_demo", persons=1, today="26-11-2026")
     with pytest.raises(CommandError, match="--persons"):
         call_command("seed_demo", persons=-1)
+
+
+def test_population_is_believable_for_a_civil_servant():
+    """Issue 13: nobody obliged before 18; postcodes of the municipality's own ranges (province
+    ranges elsewhere); in Groningen persons of unknown gender, long names, all six exam components
+    with attempts and six courses."""
+    from elip.demo.population import postcode_ranges
+    from pib.constants import ExamComponent, Gender
+
+    call_command("seed_demo", persons=1000, seed=3, today="2026-11-26", no_accounts=True)
+    persons = list(Person.objects.select_related("municipality"))
+    for person in persons:
+        at_start = person.term_start.year - person.birth_date.year
+        at_start -= (person.term_start.month, person.term_start.day) < (person.birth_date.month, person.birth_date.day)
+        assert at_start >= 18, f"obliged at {at_start}"
+    by_code, by_province = postcode_ranges()
+    assert len(by_code) >= 40
+    checked = 0
+    for person in persons:
+        ranges = by_code.get(person.municipality.code) or by_province[person.municipality.province]
+        pc4 = int(person.postcode[:4])
+        assert any(low <= pc4 <= high for low, high in ranges), (person.municipality.name, person.postcode)
+        checked += person.municipality.code in by_code
+    assert checked > 400  # most persons live in the large municipalities
+    groningen = Person.objects.filter(municipality__code="GM0014")
+    assert groningen.filter(gender=Gender.UNKNOWN).count() >= 2
+    assert any(len(p.full_name) > 60 for p in groningen)
+    assert groningen.filter(enrolments__isnull=False).annotate(n=Count("enrolments")).filter(n=6).exists()
+    complete = (
+        Exam.objects.filter(person__municipality__code="GM0014", attempts__isnull=False)
+        .values("person")
+        .annotate(n=Count("component", distinct=True))
+        .filter(n=len(ExamComponent.values))
+    )
+    assert complete.count() >= 6

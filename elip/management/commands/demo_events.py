@@ -5,6 +5,10 @@ so the municipalities get SS401–SS404 next to the weekly run's SS400.
 
 Deterministic for a seed and a database. Runs once: when SS401–SS404 signals exist already it
 does nothing (``--force`` applies another round). Prints what it did, never a BSN.
+
+The headline demo municipality (Groningen, account ``groningen``) gets every code first: term
+extensions (SS401), ended obligations (SS402), persons moving in from another municipality (SS403)
+and moving out (SS404) — with the weekly run's SS400 more than 20 signals, enough to page through.
 """
 
 import random
@@ -13,6 +17,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from elip.demo.population import postcode
 from elip.services.registry import obligation_end, person_move, term_extension_add
 from letters.models import Letter
 from pib.constants import ObligationStatus, Role
@@ -22,8 +27,8 @@ from signals.constants import SignalCode
 from signals.models import Signal
 from signals.services import person_contact_assign
 
+HEADLINE_MUNICIPALITY = "GM0014"
 EXTENSION_KINDS = ["Coronamaatregelen", "Ziekte of zwangerschap", "Aantoonbaar voldoende inspanning", "Alfabetisering"]
-LETTERS = "ABCDEGHJKLMNPRTVWXZ"
 STREETS = ["Stationsstraat", "Kerkstraat", "Dorpsstraat", "Molenweg", "Schoolstraat", "Beatrixlaan"]
 
 
@@ -50,13 +55,16 @@ class Command(BaseCommand):
             return
         rng = random.Random(seed)  # noqa: S311 - demo data, not security
         today = timezone.localdate()
-        persons = [letter.person for letter in rng.sample(letters, min(events, len(letters)))]
         # Moves go to municipalities that have ELIP persons, so a demo user sees both sides.
         elip_municipalities = sorted({letter.municipality_id for letter in letters})
+        headline = self._headline_events(rng, letters)
+        taken = {person.pk for _kind, person, _target in headline}
+        rest = [letter for letter in letters if letter.person_id not in taken]
+        persons = [letter.person for letter in rng.sample(rest, min(events, len(rest)))]
         kinds = ["verlenging", "verhuizing", "voldaan", "verlenging", "verhuizing", "ontheffing"]
+        planned = headline + [(kinds[i % len(kinds)], person, None) for i, person in enumerate(persons)]
         with transaction.atomic():
-            for i, person in enumerate(persons):
-                kind = kinds[i % len(kinds)]
+            for kind, person, target in planned:
                 label = f"inburgeraar {person.public_id}"
                 if kind == "verlenging":
                     new_end = add_months(max(person.term_end, today), rng.choice([3, 6, 12]))
@@ -70,14 +78,14 @@ class Command(BaseCommand):
                     self.stdout.write(f"Verlenging: {label}, nieuwe einddatum {new_end:%d-%m-%Y} (SS401)")
                 elif kind == "verhuizing":
                     old = person.municipality
-                    target = self._target_municipality(rng, old.pk, elip_municipalities)
+                    target = target or self._target_municipality(rng, old.pk, elip_municipalities)
                     person_move(
                         person=person,
                         municipality=target,
                         street=rng.choice(STREETS),
                         house_number=rng.randint(1, 120),
                         house_number_addition="",
-                        postcode=f"{rng.randint(1000, 9999)} {rng.choice(LETTERS)}{rng.choice(LETTERS)}",
+                        postcode=postcode(rng, target.code, target.province),
                         city=target.name,
                         on_date=today,
                     )
@@ -87,7 +95,22 @@ class Command(BaseCommand):
                     obligation_end(person=person, status=status, on_date=today)
                     self.stdout.write(f"Inburgeringsplicht beëindigd ({status.label}): {label} (SS402)")
             self._assign_contacts(rng, letters)
-        self.stdout.write(self.style.SUCCESS(f"{len(persons)} gebeurtenissen toegepast."))
+        self.stdout.write(self.style.SUCCESS(f"{len(planned)} gebeurtenissen toegepast."))
+
+    def _headline_events(self, rng, letters):
+        """(kind, person, target) for Groningen: 3 extensions, 1 met and 1 exempted, 2 moves out,
+        3 moves in. Empty when Groningen has too few ELIP persons (a small test database)."""
+        headline = Municipality.objects.filter(code=HEADLINE_MUNICIPALITY).first()
+        if headline is None:
+            return []
+        own = [letter.person for letter in letters if letter.person.municipality_id == headline.pk]
+        others = [letter.person for letter in letters if letter.person.municipality_id != headline.pk]
+        if len(own) < 8 or len(others) < 3:
+            return []
+        own = rng.sample(own, 7)
+        kinds = ["verlenging"] * 3 + ["voldaan", "ontheffing", "verhuizing", "verhuizing"]
+        events = [(kind, person, None) for kind, person in zip(kinds, own, strict=True)]
+        return events + [("verhuizing", person, headline) for person in rng.sample(others, 3)]
 
     def _target_municipality(self, rng, current_id, elip_municipalities):
         choices = [pk for pk in elip_municipalities if pk != current_id]
