@@ -11,6 +11,7 @@ import environ
 from celery.schedules import crontab
 
 from pib.keys import DEMO_READLOG_KEY, DEMO_SECRET_KEY
+from pib.logs import configure_structlog, logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "simple_history",
+    "django_structlog",
     "pib",
     "elip",
     "signals",
@@ -57,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request_id (X-Request-ID or new) and user_id on every log line of the request.
+    "django_structlog.middlewares.RequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "pib.access.ChosenMunicipalityMiddleware",
@@ -178,16 +182,18 @@ WEEKLY_RUN_GRACE_HOURS = env.int("WEEKLY_RUN_GRACE_HOURS", default=6)
 # Bearer token for /gezondheid/metrics/ (and the health details); empty = staff users only.
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        # WeasyPrint logs every rendering step at INFO; fontTools every subset.
-        "weasyprint": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-    },
-}
+# --- Logs and error tracking (pib/logs.py, pib/sentry.py) --------------------------------
+# JSON lines in production (LOG_FORMAT=json), readable text otherwise; BSNs and names scrubbed.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+LOGGING = logging_config(level=env.str("LOG_LEVEL", default="INFO"), fmt=LOG_FORMAT)
+configure_structlog()
+DJANGO_STRUCTLOG_CELERY_ENABLED = True
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
+# The proxy (deploy/Caddyfile) sets X-Request-ID, overwriting any a client sent: one id in both logs.
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = True
+
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from .sentry import init as sentry_init
+
+    sentry_init(SENTRY_DSN, environment=env.str("SENTRY_ENVIRONMENT", default="production"))
