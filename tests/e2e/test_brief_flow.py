@@ -92,7 +92,7 @@ def test_enrol_change_and_withdraw_in_the_browser(browser_page, login):
     page.fill("#id_letter_email", "elip@groningen.nl")
     page.fill("#id_letter_website", "www.groningen.nl/elip")
     page.fill("#id_contact_name", "Test Groningen")
-    page.fill("#id_contact_phone", "06 7777 3333")
+    page.fill("#id_contact_phone", "06 2777 3333")
     page.fill("#id_contact_email", "test@duo.nl")
     page.fill("#id_contact_postcode", "9722tb")
     page.fill("#id_contact_house_number", "6")

@@ -113,7 +113,7 @@ ENROL_INPUT = [
     ("id_letter_email", "elip@groningen.nl"),
     ("id_letter_website", "www.groningen.nl/elip"),
     ("id_contact_name", "Test Groningen"),
-    ("id_contact_phone", "06 7777 3333"),
+    ("id_contact_phone", "06 2777 3333"),
     ("id_contact_email", "test@duo.nl"),
     ("id_contact_postcode", "9722tb"),
     ("id_contact_house_number", "6"),
