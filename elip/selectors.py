@@ -217,10 +217,10 @@ def downloadable_bundles(user, municipality: Municipality | None, today: dt.date
         LetterBundle.objects.filter(
             municipality=municipality,
             municipality_id__in=municipality_ids_with_role(user, Role.ELIP_PERSONS),
-            run__run_date__gt=since,
-            run__run_date__lte=today,
+            dispatch__date__gt=since,
+            dispatch__date__lte=today,
         )
         .exclude(pdf="")
-        .select_related("run")
-        .order_by("-run__run_date")
+        .select_related("dispatch")
+        .order_by("-dispatch__date")
     )

@@ -54,9 +54,9 @@ def bundle(request, pk):
     found = get_object_or_404(
         downloadable_bundles(request.user, request.municipality).select_related("municipality"), pk=pk
     )
-    filename = f"elip-brieven-{found.municipality.code}-{found.run.run_date:%Y%m%d}.pdf"
+    filename = f"elip-brieven-{found.municipality.code}-{found.dispatch.date:%Y%m%d}.pdf"
     response = _stream(found.pdf, filename)
-    persons = Person.objects.filter(elip_letter__run=found.run, elip_letter__municipality=found.municipality)
+    persons = Person.objects.filter(elip_letter__dispatch=found.dispatch, elip_letter__municipality=found.municipality)
     log_read(request, screen=SCREEN_BUNDLE, persons=list(persons.only("pk", "bsn").order_by("pk")), role=ROLE)
     return response
 

@@ -12,7 +12,7 @@ from pib.constants import Role
 from pib.models import ReadLogEntry
 from tests.e2e.axe import assert_no_axe_violations
 from tests.e2e.conftest import screenshot
-from tests.letters.helpers import make_letters, make_run, model_person
+from tests.letters.helpers import make_dispatch, make_letters, model_person
 from tests.pib.factories import UserFactory, municipality
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -26,10 +26,10 @@ def test_downloads_page_bundle_and_own_letter(browser_page, login):
         model_person(municipality=groningen, last_name=name, city="Groningen", postcode="9711 NR")
         for name in ("Tneinam", "Haddad", "Gebremariam")
     ]
-    run = make_run(timezone.localdate() - dt.timedelta(days=6))
-    letters = make_letters(persons, run=run)
+    dispatch = make_dispatch(timezone.localdate() - dt.timedelta(days=6))
+    letters = make_letters(persons, dispatch=dispatch)
     assert letters_render(letter_ids=[letter.pk for letter in letters]) == []
-    bundles_build(run=run)
+    bundles_build(dispatch=dispatch)
 
     login(page, "petra")
     page.get_by_role("link", name="Downloaden bestanden").click()
@@ -41,7 +41,7 @@ def test_downloads_page_bundle_and_own_letter(browser_page, login):
     with page.expect_download() as info:
         page.get_by_role("link", name="Gebundelde brieven", exact=False).click()
     download = info.value
-    assert download.suggested_filename == f"elip-brieven-GM0014-{run.run_date:%Y%m%d}.pdf"
+    assert download.suggested_filename == f"elip-brieven-GM0014-{dispatch.date:%Y%m%d}.pdf"
     with open(download.path(), "rb") as f:
         assert f.read(5) == b"%PDF-"
     logged = ReadLogEntry.objects.filter(screen__startswith="Downloaden bestanden")
@@ -54,4 +54,4 @@ def test_downloads_page_bundle_and_own_letter(browser_page, login):
     screenshot(page, "downloads-2-details-met-brief")
     with page.expect_download() as info:
         link.click()
-    assert info.value.suggested_filename == f"elip-brief-{run.run_date:%Y%m%d}.pdf"
+    assert info.value.suggested_filename == f"elip-brief-{dispatch.date:%Y%m%d}.pdf"

@@ -24,7 +24,7 @@ def bundle_for(code, run_date, persons, body=b"%PDF-1.7 bundel"):
         letter.pdf.save(f"brief-{letter.pk}.pdf", ContentFile(b"%PDF-1.7 brief " + str(letter.pk).encode()))
         Letter.objects.filter(pk=letter.pk).update(render_status=RenderStatus.RENDERED)
     bundle = LetterBundle.objects.create(
-        run=letters[0].run, municipality=municipality(code), letters_count=len(letters)
+        dispatch=letters[0].dispatch, municipality=municipality(code), letters_count=len(letters)
     )
     bundle.pdf.save(f"bundel-{code}-{run_date:%Y%m%d}.pdf", ContentFile(body))
     return bundle
