@@ -10,6 +10,7 @@ ever POSTed: it never appears in a URL, a redirect or a log line.
 from django import forms
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -22,6 +23,7 @@ from pib.selectors import EXAM_ORDER, exam_rows, person_list
 from pib.selectors import person_detail as load_person_detail
 from pib.tables import pager, same_query_page_url, table_configure
 
+from ..routes import routes, with_routes
 from ..selectors import visible_persons
 from ..tables import PersonTable
 from .downloads import own_letter
@@ -92,8 +94,9 @@ def overview(request):
 @role_required(ROLE)
 @require_safe
 def detail(request, public_id):
-    """Details <naam> (§4.2–4.5): every field, exams, enrolments, contracts, invoices, extensions."""
-    person = load_person_detail(visible_persons(request.user, request.municipality), public_id)
+    """Details <naam> (§4.2–4.5): every field, exams, enrolments, contracts, invoices, extensions,
+    and the Routewijzer (``elip.routes``, annotated on the same person query)."""
+    person = load_person_detail(with_routes(visible_persons(request.user, request.municipality)), public_id)
     if person is None:
         raise Http404("Geen ELIP-inburgeraar")
     log_read(request, screen=SCREEN_DETAIL, persons=[person], role=ROLE)
@@ -105,6 +108,7 @@ def detail(request, public_id):
         "invoices": person.invoices.all(),
         "extensions": person.extensions.all(),
         "own_letter": own_letter(request.municipality, person),
+        "routes": routes(person, timezone.localdate()),
     }
     return render(request, "elip/person_detail.html", context)
 
