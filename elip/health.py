@@ -25,6 +25,7 @@ import inspect
 import logging
 from zoneinfo import ZoneInfo
 
+import redis
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
@@ -36,7 +37,11 @@ from health_check.base import HealthCheck
 from health_check.checks import Database, Storage
 from health_check.exceptions import HealthCheckException, ServiceUnavailable
 
+from pib.celery import app
+
 from .constants import RunStatus
+from .metrics import prometheus_text
+from .models import SelectionRun
 
 logger = logging.getLogger(__name__)
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -81,8 +86,6 @@ class WeeklyRunNotOverdue(HealthCheck):
     now: dt.datetime | None = dataclasses.field(default=None, repr=False)  # tests pin the clock here
 
     def run(self):
-        from .models import SelectionRun
-
         first = SelectionRun.objects.order_by("run_date").first()
         if first is None:
             return
@@ -104,8 +107,6 @@ class Broker(HealthCheck):
     url: str = dataclasses.field(default="", repr=False)
 
     def run(self):
-        import redis
-
         client = redis.Redis.from_url(self.url, socket_timeout=3, socket_connect_timeout=3)
         try:
             client.ping()
@@ -120,8 +121,6 @@ class WorkerPing(HealthCheck):
     """At least one Celery worker answers a ping within two seconds."""
 
     def run(self):
-        from pib.celery import app
-
         try:
             replies = app.control.ping(timeout=2.0, limit=1)
         except OSError as error:
@@ -198,8 +197,6 @@ def health_live(request):
 def metrics(request):
     if not operator_allowed(request):
         raise Http404
-    from .metrics import prometheus_text
-
     return HttpResponse(prometheus_text(), content_type="text/plain; version=0.0.4; charset=utf-8")
 
 

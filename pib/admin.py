@@ -8,7 +8,7 @@ of recording the change. The person admin's inlines are defined here.
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from . import audit
 from .admin_base import PortalModelAdmin, PrivateSearchMixin, ReadOnlyAdmin, RegistryHistoryAdmin
@@ -271,8 +271,6 @@ class PortalUserAdmin(PrivateSearchMixin, UserAdmin):
 
     @staticmethod
     def _grantable_permissions(request):
-        from django.contrib.auth.models import Permission
-
         if request.user.is_superuser:
             return Permission.objects.all()
         held = request.user.get_all_permissions()
@@ -286,8 +284,6 @@ class PortalUserAdmin(PrivateSearchMixin, UserAdmin):
     def _grantable_groups(self, request):
         if request.user.is_superuser:
             return Group.objects.all()
-        from django.contrib.auth.models import Permission
-
         outside = Permission.objects.exclude(pk__in=self._grantable_permissions(request).values("pk"))
         return Group.objects.exclude(permissions__in=outside)
 

@@ -6,11 +6,14 @@ The BSN is only ever stored as HMAC-SHA256 under ``READLOG_KEY`` — a key of it
 old key stays in ``READLOG_OLD_KEYS`` so DUO can still search older rows by BSN
 (``bsn_hash_lookup``); see docs/privacy.md."""
 
+import datetime as dt
 import hashlib
 import hmac
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from .models import ReadLogEntry
 from .validators import normalize_bsn
@@ -62,15 +65,9 @@ def readlog_apply_retention() -> int:
     """Delete read-log rows past the retention period (2 years); the only way rows ever leave the
     log. On PostgreSQL through ``pib_readlog_apply_retention()``, the one path the append-only
     trigger lets through."""
-    from django.db import connection, transaction
-
     if connection.vendor == "postgresql":
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SELECT pib_readlog_apply_retention()")
             return cursor.fetchone()[0]
-    import datetime as dt
-
-    from django.utils import timezone
-
     cutoff = timezone.now() - dt.timedelta(days=RETENTION_DAYS)
     return ReadLogEntry.objects.filter(at__lt=cutoff).delete()[0]
