@@ -1,6 +1,23 @@
+import datetime as dt
 import importlib
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+
+# "Today" for the tests where the date matters and the code asks the clock
+# (timezone.localdate(), date.today()): a Thursday (no weekly run that day) in March 2025.
+TODAY = dt.date(2025, 3, 6)
+
+
+@pytest.fixture
+def frozen_today():
+    """Freezes the clock at 10:00 Amsterdam time on ``TODAY`` (time-machine, no ticking), so a test
+    passes the same way on every day of the year. Use it where "today" matters:
+    ``pytestmark = pytest.mark.usefixtures("frozen_today")``."""
+    moment = dt.datetime.combine(TODAY, dt.time(10, 0), tzinfo=ZoneInfo("Europe/Amsterdam"))
+    with time_machine.travel(moment, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)

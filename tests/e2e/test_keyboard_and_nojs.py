@@ -11,6 +11,7 @@ Screenshots: tests/e2e/screenshots/kbd-*.png and nojs-*.png.
 """
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -20,7 +21,7 @@ from elip.models import ElipEnrolment, PolicyVersion, RunMunicipality, Selection
 from pib.constants import Role
 from signals.models import Signal
 from tests.e2e.conftest import screenshot
-from tests.elip.persons_data import GRONINGEN, elip_person
+from tests.elip.persons_data import GRONINGEN
 from tests.pib.factories import PersonFactory, UserFactory, municipality
 from tests.signals.factories import SignalFactory
 
@@ -310,7 +311,9 @@ def test_nojs_selected_count_does_not_claim_zero_when_boxes_are_ticked(nojs_page
 def test_nojs_persons_search_by_bsn_opens_the_detail(nojs_page, login):
     page = nojs_page
     UserFactory(username="personen", roles={GRONINGEN: [Role.ELIP_PERSONS]})
-    wilmer = elip_person(GRONINGEN, first_names="Wilmer", last_name="Gonzalez")
+    wilmer = PersonFactory(
+        elip=True, code=GRONINGEN, loan_used=Decimal("8720"), first_names="Wilmer", last_name="Gonzalez"
+    )
     login(page, "personen")
     page.get_by_role("link", name="Raadplegen ELIP personen").click()
     page.wait_for_load_state()

@@ -11,8 +11,8 @@ from pib.constants import Role
 from pib.models import ReadLogEntry
 from tests.e2e.axe import assert_no_axe_violations
 from tests.e2e.conftest import screenshot
-from tests.elip.persons_data import GRONINGEN, elip_person, full_history
-from tests.pib.factories import UserFactory
+from tests.elip.persons_data import GRONINGEN, full_history
+from tests.pib.factories import PersonFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -21,9 +21,16 @@ def test_persons_list_detail_exam_contract_invoice(browser_page, login):
     page = browser_page
     UserFactory(username="anna", first_name="Anna", last_name="de Vries", roles={GRONINGEN: [Role.ELIP_PERSONS]})
     for i in range(22):
-        elip_person(GRONINGEN, first_names="Fatima", last_name=f"Achternaam{i:02d}", loan_used=Decimal(8000 + i * 50))
-    wilmer = elip_person(
-        GRONINGEN,
+        PersonFactory(
+            elip=True,
+            code=GRONINGEN,
+            first_names="Fatima",
+            last_name=f"Achternaam{i:02d}",
+            loan_used=Decimal(8000 + i * 50),
+        )
+    wilmer = PersonFactory(
+        elip=True,
+        code=GRONINGEN,
         first_names="Wilmer",
         last_name="Gonzalez",
         birth_date=dt.date(1999, 6, 17),

@@ -1,50 +1,19 @@
-"""Test data for the ELIP person screens: persons made visible by an ELIP letter.
+"""Test data for the ELIP person screens: a full registry history for a person.
 
-Kept apart from tests/elip/factories.py (owned by the weekly-run part) so both can grow in
-parallel; ``elip_person`` only needs the Letter model and the seeded policy versions.
+An ELIP person (visible to the municipality through the ELIP letter) is
+``PersonFactory(elip=True, code=GRONINGEN, loan_used=Decimal("8720"))``.
 """
 
 import datetime as dt
 from decimal import Decimal
 
-from elip.models import PolicyVersion, SelectionRun
-from letters.models import Letter
 from pib.constants import AttemptResult, Course, ExamComponent, InvoiceStatus
 from pib.models import Contract, Enrolment, Invoice
-from tests.pib.factories import InstitutionFactory, PersonFactory, add_exam, add_extension, municipality
+from tests.pib.factories import InstitutionFactory, add_exam, add_extension
 
 GRONINGEN = "GM0014"
 AMSTERDAM = "GM0363"
 LETTER_DATE = dt.date(2025, 3, 5)
-
-
-def selection_run(run_date=LETTER_DATE):
-    iso = run_date.isocalendar()
-    run, _ = SelectionRun.objects.get_or_create(
-        run_date=run_date,
-        defaults={"iso_year": iso[0], "iso_week": iso[1], "policy": PolicyVersion.objects.order_by("valid_from")[0]},
-    )
-    return run
-
-
-def send_letter(person, code=None, letter_date=LETTER_DATE):
-    """The ELIP letter that makes ``person`` visible to the municipality they live in."""
-    return Letter.objects.create(
-        person=person,
-        municipality=municipality(code) if code else person.municipality,
-        dispatch=selection_run(letter_date).dispatch,
-        letter_date=letter_date,
-        reference=f"ELIP-{person.pk}",
-        matched_rule="termijn_en_lening",
-        snapshot={},
-    )
-
-
-def elip_person(code=GRONINGEN, *, loan_used=Decimal("8720"), **kwargs):
-    """An ELIP person living in ``code`` with a sent letter (visible to that municipality)."""
-    person = PersonFactory(municipality=municipality(code), loan_used=loan_used, **kwargs)
-    send_letter(person)
-    return person
 
 
 def full_history(person, *, exams=5, invoices=1):

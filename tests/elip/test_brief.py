@@ -17,7 +17,7 @@ from elip.services.enrolment import enrolment_enrol
 from pib.constants import Role
 from tests.pib.factories import PersonFactory, UserFactory, municipality
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]  # "today" is TODAY
 
 FORM = {
     "letter_phone": "06 1111 2222",

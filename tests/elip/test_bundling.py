@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 RUN = dt.date(2023, 6, 14)
 
 
-def elip_person(code):
+def candidate(code):
     return PersonFactory(loan_used=Decimal("8000"), term_end=dt.date(2024, 1, 1), municipality=municipality(code))
 
 
@@ -31,7 +31,7 @@ def test_each_municipality_is_merged_once_by_its_last_render_batch(
     enrol("GM0363")
     enrol("GM0014")
     for code in ("GM0363",) * 5 + ("GM0014",):
-        elip_person(code)
+        candidate(code)
     merged = []
     real_merge = letter_services.merge_pdfs
 

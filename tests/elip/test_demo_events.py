@@ -5,7 +5,8 @@ from django.core.management import call_command
 
 from pib.models import Person
 from signals.models import PersonContact, Signal
-from tests.signals.factories import elip_person, signals_user
+from tests.pib.factories import PersonFactory
+from tests.signals.factories import signals_user
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,9 @@ def run(*args):
 
 
 def test_demo_events_emit_through_services_print_no_bsn_and_run_once():
-    persons = [elip_person("GM0363") for _ in range(4)] + [elip_person("GM0599") for _ in range(4)]
+    persons = [PersonFactory(elip=True, code="GM0363") for _ in range(4)] + [
+        PersonFactory(elip=True, code="GM0599") for _ in range(4)
+    ]
     signals_user("GM0363")
     output = run("--seed", "7", "--events", "6")
     codes = set(Signal.objects.values_list("code", flat=True))
@@ -42,8 +45,8 @@ def test_demo_events_are_deterministic_for_a_seed():
     from django.db import transaction
 
     for _ in range(6):
-        elip_person("GM0363")
-        elip_person("GM0599")
+        PersonFactory(elip=True, code="GM0363")
+        PersonFactory(elip=True, code="GM0599")
     outputs = []
     for _ in range(2):
         with transaction.atomic():

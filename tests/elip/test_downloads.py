@@ -12,14 +12,15 @@ from letters.models import Letter, LetterBundle, RenderStatus
 from pib.constants import Role
 from pib.dates import add_months
 from pib.models import Person, ReadLogEntry
-from tests.elip.persons_data import AMSTERDAM, GRONINGEN, send_letter
+from tests.elip.persons_data import AMSTERDAM, GRONINGEN
+from tests.letters.factories import LetterFactory
 from tests.pib.factories import PersonFactory, UserFactory, municipality
 
 pytestmark = pytest.mark.django_db
 
 
 def bundle_for(code, run_date, persons, body=b"%PDF-1.7 bundel"):
-    letters = [send_letter(p, code=code, letter_date=run_date) for p in persons]
+    letters = [LetterFactory(person=p, municipality=municipality(code), letter_date=run_date) for p in persons]
     for letter in letters:
         letter.pdf.save(f"brief-{letter.pk}.pdf", ContentFile(b"%PDF-1.7 brief " + str(letter.pk).encode()))
         Letter.objects.filter(pk=letter.pk).update(render_status=RenderStatus.RENDERED)
@@ -115,7 +116,7 @@ def test_a_letter_sent_for_another_municipality_or_not_rendered_is_not_offered(c
     bundle_for(AMSTERDAM, today - dt.timedelta(days=7), [moved_in])
     Person.objects.filter(pk=moved_in.pk).update(municipality=municipality(GRONINGEN))  # SS403: visible, not our letter
     [pending] = persons(GRONINGEN, 1)
-    send_letter(pending)  # not rendered yet
+    LetterFactory(person=pending)  # not rendered yet
     for person in (moved_in, pending):
         detail = client_a.get(reverse("elip:person_detail", kwargs={"public_id": person.public_id}))
         assert detail.status_code == 200

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from pib.constants import Role
 from pib.models import Person, ReadLogEntry
-from tests.elip.persons_data import AMSTERDAM, GRONINGEN, elip_person, full_history
+from tests.elip.persons_data import AMSTERDAM, GRONINGEN, full_history
 from tests.pib.factories import PersonFactory, UserFactory, municipality, valid_bsn
 
 pytestmark = pytest.mark.django_db
@@ -19,8 +19,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def wilmer():
-    person = elip_person(
-        GRONINGEN,
+    person = PersonFactory(
+        elip=True,
+        code=GRONINGEN,
         first_names="Wilmer",
         last_name="Gonzalez",
         birth_date=dt.date(1999, 6, 17),
@@ -65,9 +66,9 @@ def detail_url(person):
 
 
 def test_search_screen_shows_count_of_visible_elip_persons_and_the_form(client_a):
-    elip_person(GRONINGEN)
-    elip_person(GRONINGEN)
-    elip_person(AMSTERDAM)  # another municipality
+    PersonFactory(elip=True, code=GRONINGEN, loan_used=Decimal("8720"))
+    PersonFactory(elip=True, code=GRONINGEN, loan_used=Decimal("8720"))
+    PersonFactory(elip=True, code=AMSTERDAM, loan_used=Decimal("8720"))  # another municipality
     PersonFactory(municipality=municipality(GRONINGEN))  # no letter: not an ELIP person
     page = text(client_a.get(reverse("elip:persons_search")))
     assert in_order(
@@ -130,11 +131,11 @@ def test_search_not_found_says_so_and_logs_niet_gevonden(client_a, persons_user)
 @pytest.mark.parametrize("case", ["other_municipality", "no_letter", "moved_away"])
 def test_search_someone_elses_bsn_is_not_found(client_a, case):
     if case == "other_municipality":
-        person = elip_person(AMSTERDAM)
+        person = PersonFactory(elip=True, code=AMSTERDAM, loan_used=Decimal("8720"))
     elif case == "no_letter":
         person = PersonFactory(municipality=municipality(GRONINGEN))
     else:
-        person = elip_person(GRONINGEN)
+        person = PersonFactory(elip=True, code=GRONINGEN, loan_used=Decimal("8720"))
         Person.objects.filter(pk=person.pk).update(municipality=municipality(AMSTERDAM))
     response = client_a.post(reverse("elip:persons_search"), {"bsn": person.bsn})
     assert response.status_code == 200
@@ -147,7 +148,7 @@ def test_search_clear_link_goes_to_empty_form(client_a):
 
 
 def test_search_count_of_one_is_singular(client_a):
-    elip_person(GRONINGEN)
+    PersonFactory(elip=True, code=GRONINGEN, loan_used=Decimal("8720"))
     assert "Er is 1 inburgeringsplichtige die voldoet aan ELIP." in text(client_a.get(reverse("elip:persons_search")))
 
 
@@ -187,10 +188,10 @@ def test_list_rows_link_to_detail_by_public_id(client_a, wilmer):
 
 
 def test_list_shows_only_visible_persons(client_a):
-    mine = elip_person(GRONINGEN)
-    other = elip_person(AMSTERDAM)
+    mine = PersonFactory(elip=True, code=GRONINGEN, loan_used=Decimal("8720"))
+    other = PersonFactory(elip=True, code=AMSTERDAM, loan_used=Decimal("8720"))
     no_letter = PersonFactory(municipality=municipality(GRONINGEN))
-    moved = elip_person(GRONINGEN)
+    moved = PersonFactory(elip=True, code=GRONINGEN, loan_used=Decimal("8720"))
     Person.objects.filter(pk=moved.pk).update(municipality=municipality(AMSTERDAM))
     html = client_a.get(reverse("elip:persons_list")).content.decode()
     assert mine.bsn in html
@@ -200,7 +201,10 @@ def test_list_shows_only_visible_persons(client_a):
 
 
 def test_list_is_paginated_by_20_with_dutch_navigation(client_a):
-    persons = [elip_person(GRONINGEN, last_name=f"Achternaam{i:02d}") for i in range(45)]
+    persons = [
+        PersonFactory(elip=True, code=GRONINGEN, loan_used=Decimal("8720"), last_name=f"Achternaam{i:02d}")
+        for i in range(45)
+    ]
     first = client_a.get(reverse("elip:persons_list"))
     page = text(first)
     assert "1 van 3" in page and "Volgende" in page
@@ -212,14 +216,14 @@ def test_list_is_paginated_by_20_with_dutch_navigation(client_a):
 
 @pytest.mark.parametrize("page", ["abc", "0", "-1", "999", "99999999999999999999999"])
 def test_list_out_of_range_or_garbage_page_never_errors(client_a, page):
-    elip_person(GRONINGEN)
+    PersonFactory(elip=True, code=GRONINGEN, loan_used=Decimal("8720"))
     response = client_a.get(reverse("elip:persons_list"), {"pagina": page})
     assert response.status_code == 200
 
 
 def test_list_ignores_per_page_parameter(client_a):
     for i in range(25):
-        elip_person(GRONINGEN, last_name=f"N{i:02d}")
+        PersonFactory(elip=True, code=GRONINGEN, loan_used=Decimal("8720"), last_name=f"N{i:02d}")
     response = client_a.get(reverse("elip:persons_list"), {"per_pagina": 1000})
     assert response.content.decode().count("<tr>") == 21  # header + 20 rows
 
@@ -236,22 +240,25 @@ def test_list_ignores_per_page_parameter(client_a):
     ],
 )
 def test_list_sorts_by_column_names(client_a, sort, expected):
-    elip_person(
-        GRONINGEN,
+    PersonFactory(
+        elip=True,
+        code=GRONINGEN,
         last_name="Aarts",
         birth_date=dt.date(2000, 1, 1),
         term_end=dt.date(2025, 5, 1),
         loan_used=Decimal("1000"),
     )
-    elip_person(
-        GRONINGEN,
+    PersonFactory(
+        elip=True,
+        code=GRONINGEN,
         last_name="Bakker",
         birth_date=dt.date(1980, 1, 1),
         term_end=dt.date(2025, 9, 1),
         loan_used=Decimal("5000"),
     )
-    elip_person(
-        GRONINGEN,
+    PersonFactory(
+        elip=True,
+        code=GRONINGEN,
         last_name="Claes",
         birth_date=dt.date(1990, 1, 1),
         term_end=dt.date(2025, 2, 1),
@@ -262,7 +269,7 @@ def test_list_sorts_by_column_names(client_a, sort, expected):
 
 
 def test_list_sort_links_hold_column_names_only(client_a):
-    person = elip_person(GRONINGEN)
+    person = PersonFactory(elip=True, code=GRONINGEN, loan_used=Decimal("8720"))
     html = client_a.get(reverse("elip:persons_list")).content.decode()
     links = re.findall(r'href="([^"]*)"', html)
     assert any("sorteer=naam" in link or "sorteer=-naam" in link for link in links)
@@ -270,7 +277,7 @@ def test_list_sort_links_hold_column_names_only(client_a):
 
 
 def test_list_unknown_sort_key_is_ignored(client_a):
-    elip_person(GRONINGEN)
+    PersonFactory(elip=True, code=GRONINGEN, loan_used=Decimal("8720"))
     assert client_a.get(reverse("elip:persons_list"), {"sorteer": "bsn__secret';--"}).status_code == 200
 
 
@@ -303,7 +310,7 @@ def test_detail_shows_every_field_in_manual_order(client_a, wilmer):
 
 
 def test_detail_culpable_overrun_no(client_a):
-    person = elip_person(GRONINGEN, culpable_overrun=False)
+    person = PersonFactory(elip=True, code=GRONINGEN, loan_used=Decimal("8720"), culpable_overrun=False)
     assert "Verwijtbare termijnoverschrijding Nee" in text(client_a.get(detail_url(person)))
 
 
@@ -348,7 +355,7 @@ def test_detail_links_to_sub_screens(client_a, wilmer):
 
 
 def test_detail_of_person_without_history_shows_empty_sections(client_a):
-    person = elip_person(GRONINGEN, loan_used=None)
+    person = PersonFactory(elip=True, code=GRONINGEN, loan_used=None)
     page = text(client_a.get(detail_url(person)))
     assert "Er zijn geen examens bekend." in page
     assert "Er zijn geen verlengingen toegekend." in page
@@ -460,11 +467,11 @@ def _all_urls(person, data):
 @pytest.mark.parametrize("case", ["other_municipality", "no_letter", "moved_away"])
 def test_out_of_scope_person_answers_404_on_every_screen(client_a, case):
     if case == "other_municipality":
-        person = elip_person(AMSTERDAM)
+        person = PersonFactory(elip=True, code=AMSTERDAM, loan_used=Decimal("8720"))
     elif case == "no_letter":
         person = PersonFactory(municipality=municipality(GRONINGEN), loan_used=Decimal("9000"))
     else:
-        person = elip_person(GRONINGEN)
+        person = PersonFactory(elip=True, code=GRONINGEN, loan_used=Decimal("8720"))
     data = full_history(person)
     if case == "moved_away":
         Person.objects.filter(pk=person.pk).update(municipality=municipality(AMSTERDAM))
@@ -476,7 +483,7 @@ def test_out_of_scope_person_answers_404_on_every_screen(client_a, case):
 
 
 def test_moved_person_is_visible_to_the_new_municipality(client):
-    person = elip_person(GRONINGEN)
+    person = PersonFactory(elip=True, code=GRONINGEN, loan_used=Decimal("8720"))
     Person.objects.filter(pk=person.pk).update(municipality=municipality(AMSTERDAM))
     user = UserFactory(username="bert", roles={AMSTERDAM: [Role.ELIP_PERSONS]})
     client.force_login(user)
@@ -485,7 +492,9 @@ def test_moved_person_is_visible_to_the_new_municipality(client):
 
 def test_foreign_sub_objects_answer_404(client_a, wilmer):
     person, _ = wilmer
-    other = elip_person(GRONINGEN)  # also visible, but the sub-objects are not Wilmer's
+    other = PersonFactory(
+        elip=True, code=GRONINGEN, loan_used=Decimal("8720")
+    )  # also visible, but the sub-objects are not Wilmer's
     other_data = full_history(other)
     kw = {"public_id": person.public_id}
     for url in [

@@ -11,8 +11,8 @@ from django.urls import reverse
 from elip.selectors import visible_persons
 from pib.constants import Role
 from pib.selectors import person_detail, person_list
-from tests.elip.persons_data import GRONINGEN, elip_person, full_history
-from tests.pib.factories import UserFactory, municipality, pay
+from tests.elip.persons_data import GRONINGEN, full_history
+from tests.pib.factories import PersonFactory, UserFactory, municipality, pay
 
 pytestmark = pytest.mark.django_db
 
@@ -38,10 +38,10 @@ def count_queries(client, url):
 
 def test_list_queries_do_not_grow_with_persons(client_a, django_assert_max_num_queries):
     url = reverse("elip:persons_list")
-    elip_person(GRONINGEN)
+    PersonFactory(elip=True, code=GRONINGEN, loan_used=Decimal("8720"))
     few = count_queries(client_a, url)
     for i in range(30):
-        person = elip_person(GRONINGEN, last_name=f"Veel{i:02d}")
+        person = PersonFactory(elip=True, code=GRONINGEN, loan_used=Decimal("8720"), last_name=f"Veel{i:02d}")
         pay(person, Decimal("100"))
     many = count_queries(client_a, url)
     assert many == few
@@ -50,9 +50,9 @@ def test_list_queries_do_not_grow_with_persons(client_a, django_assert_max_num_q
 
 
 def test_detail_queries_do_not_grow_with_exams_and_invoices(client_a, django_assert_max_num_queries):
-    small = elip_person(GRONINGEN)
+    small = PersonFactory(elip=True, code=GRONINGEN, loan_used=Decimal("8720"))
     full_history(small, exams=1, invoices=1)
-    big = elip_person(GRONINGEN)
+    big = PersonFactory(elip=True, code=GRONINGEN, loan_used=Decimal("8720"))
     full_history(big, exams=6, invoices=12)
     for _ in range(5):
         pay(big, Decimal("10"))
@@ -65,7 +65,7 @@ def test_detail_queries_do_not_grow_with_exams_and_invoices(client_a, django_ass
 
 @pytest.mark.parametrize("screen", ["exam", "contract", "invoice"])
 def test_sub_screen_queries_are_bounded(client_a, django_assert_max_num_queries, screen):
-    person = elip_person(GRONINGEN)
+    person = PersonFactory(elip=True, code=GRONINGEN, loan_used=Decimal("8720"))
     data = full_history(person, exams=6, invoices=10)
     kwargs = {"public_id": person.public_id}
     url = {
@@ -78,7 +78,7 @@ def test_sub_screen_queries_are_bounded(client_a, django_assert_max_num_queries,
 
 
 def test_person_detail_selector_uses_seven_queries_for_everything(persons_user, django_assert_num_queries):
-    person = elip_person(GRONINGEN)
+    person = PersonFactory(elip=True, code=GRONINGEN, loan_used=Decimal("8720"))
     full_history(person, exams=6, invoices=8)
     groningen = municipality(GRONINGEN)
     with django_assert_num_queries(7):
@@ -96,7 +96,7 @@ def test_person_detail_selector_uses_seven_queries_for_everything(persons_user, 
 
 def test_person_list_selector_is_one_query_with_loan(persons_user, django_assert_num_queries):
     for _ in range(5):
-        elip_person(GRONINGEN)
+        PersonFactory(elip=True, code=GRONINGEN, loan_used=Decimal("8720"))
     groningen = municipality(GRONINGEN)
     with django_assert_num_queries(1):
         rows = list(person_list(visible_persons(persons_user, groningen)))
@@ -104,10 +104,10 @@ def test_person_list_selector_is_one_query_with_loan(persons_user, django_assert
 
 
 def test_person_detail_selector_respects_the_scope(persons_user):
-    person = elip_person("GM0363")
+    person = PersonFactory(elip=True, code="GM0363", loan_used=Decimal("8720"))
     assert person_detail(visible_persons(persons_user, municipality(GRONINGEN)), person.public_id) is None
     # The user's own municipality, but no role "Raadplegen ELIP personen" for it: nothing.
-    own = elip_person(GRONINGEN)
+    own = PersonFactory(elip=True, code=GRONINGEN, loan_used=Decimal("8720"))
     other_user = UserFactory(username="bob", roles={GRONINGEN: [Role.ELIP_SIGNALS]})
     assert person_detail(visible_persons(other_user, municipality(GRONINGEN)), own.public_id) is None
     assert person_detail(visible_persons(persons_user, municipality(GRONINGEN)), own.public_id) is not None

@@ -12,15 +12,15 @@ from django.urls import reverse
 from pib.constants import Role
 from pib.models import ReadLogEntry
 from pib.readlog import bsn_hash
-from tests.elip.persons_data import AMSTERDAM, GRONINGEN, elip_person, full_history
-from tests.pib.factories import UserFactory, valid_bsn
+from tests.elip.persons_data import AMSTERDAM, GRONINGEN, full_history
+from tests.pib.factories import PersonFactory, UserFactory, valid_bsn
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def person():
-    person = elip_person(GRONINGEN, loan_used=Decimal("9000"))
+    person = PersonFactory(elip=True, code=GRONINGEN, loan_used=Decimal("9000"))
     return person, full_history(person, invoices=2)
 
 
@@ -51,7 +51,10 @@ def test_each_person_screen_writes_one_row_for_that_person(client_a, persons_use
 
 
 def test_list_logs_exactly_the_persons_shown_on_that_page(client_a):
-    persons = [elip_person(GRONINGEN, last_name=f"Lijst{i:02d}") for i in range(23)]
+    persons = [
+        PersonFactory(elip=True, code=GRONINGEN, loan_used=Decimal("8720"), last_name=f"Lijst{i:02d}")
+        for i in range(23)
+    ]
     client_a.get(reverse("elip:persons_list"))
     logged = set(ReadLogEntry.objects.filter(screen="Overzicht ELIP").values_list("person_id", flat=True))
     assert logged == {p.pk for p in persons[:20]}
@@ -74,7 +77,7 @@ def test_successful_search_is_logged_itself_and_by_the_detail_it_leads_to(client
 
 
 def test_failed_search_logs_a_niet_gevonden_row_without_person(client_a, persons_user):
-    other = elip_person(AMSTERDAM)
+    other = PersonFactory(elip=True, code=AMSTERDAM, loan_used=Decimal("8720"))
     client_a.post(reverse("elip:persons_search"), {"bsn": other.bsn})
     entry = ReadLogEntry.objects.get()
     assert (entry.screen, entry.result, entry.person, entry.user) == (
@@ -86,7 +89,7 @@ def test_failed_search_logs_a_niet_gevonden_row_without_person(client_a, persons
 
 
 def test_404_of_out_of_scope_person_logs_no_read_of_that_person(client_a):
-    other = elip_person(AMSTERDAM)
+    other = PersonFactory(elip=True, code=AMSTERDAM, loan_used=Decimal("8720"))
     client_a.get(reverse("elip:person_detail", kwargs={"public_id": other.public_id}))
     assert not ReadLogEntry.objects.filter(person=other).exists()
 
@@ -111,7 +114,7 @@ def test_no_plain_bsn_in_any_log_output_across_full_requests(client_a, person, c
     """Everything the application logs (django.request 404s, security, our own code) while
     every person screen is used, including searches and out-of-scope requests."""
     person, data = person
-    other = elip_person(AMSTERDAM)
+    other = PersonFactory(elip=True, code=AMSTERDAM, loan_used=Decimal("8720"))
     caplog.set_level(logging.DEBUG)  # the root logger and everything that propagates to it
     for name in ("django", "django.request", "django.security", "django.server", "pib", "elip"):
         caplog.set_level(logging.DEBUG, logger=name)

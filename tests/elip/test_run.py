@@ -30,7 +30,8 @@ class Crash(Exception):
     pass
 
 
-def elip_person(code="GM0363", used="8000", term_end=SOON, **kwargs):
+def candidate(code="GM0363", used="8000", term_end=SOON, **kwargs):
+    """An ELIP candidate (selected by the run; no letter yet), not an ELIP person."""
     return PersonFactory(loan_used=Decimal(used), term_end=term_end, municipality=municipality(code), **kwargs)
 
 
@@ -46,11 +47,11 @@ def test_run_letters_candidates_of_enrolled_municipalities_only():
     enrol("GM0363")
     enrol("GM0014")
     enrol("GM0599", withdrawn=True)
-    a1, a2 = elip_person("GM0363"), elip_person("GM0363", used="9600", term_end=dt.date(2030, 1, 1))
-    g1 = elip_person("GM0014")
-    r1 = elip_person("GM0599")  # withdrawn
-    u1 = elip_person("GM0344")  # never enrolled
-    elip_person("GM0363", used="100")  # not a candidate
+    a1, a2 = candidate("GM0363"), candidate("GM0363", used="9600", term_end=dt.date(2030, 1, 1))
+    g1 = candidate("GM0014")
+    r1 = candidate("GM0599")  # withdrawn
+    u1 = candidate("GM0344")  # never enrolled
+    candidate("GM0363", used="100")  # not a candidate
 
     run = weekly_run(run_date=RUN)
 
@@ -76,7 +77,7 @@ def test_every_letter_has_one_ss400_to_its_municipality_on_the_run_date():
     enrol("GM0363")
     enrol("GM0014")
     for code in ("GM0363", "GM0363", "GM0014"):
-        elip_person(code)
+        candidate(code)
     weekly_run(run_date=RUN)
     assert ss400_count() == Letter.objects.count() == 3
     for letter in Letter.objects.all():
@@ -87,7 +88,7 @@ def test_every_letter_has_one_ss400_to_its_municipality_on_the_run_date():
 
 def test_reference_has_no_bsn():
     enrol("GM0363")
-    p = elip_person()
+    p = candidate()
     weekly_run(run_date=RUN)
     letter = Letter.objects.get(person=p)
     assert letter.reference == letter_reference(RUN, p.public_id)
@@ -97,7 +98,7 @@ def test_reference_has_no_bsn():
 
 def test_snapshot_is_taken_at_the_run_with_the_enrolment_letter_data():
     enrol("GM0363", letter_phone="020 111 22 33")
-    p = elip_person()
+    p = candidate()
     weekly_run(run_date=RUN)
     snapshot = Letter.objects.get(person=p).snapshot
     assert "020 111 22 33" in str(snapshot)
@@ -106,9 +107,9 @@ def test_snapshot_is_taken_at_the_run_with_the_enrolment_letter_data():
 
 def test_second_run_for_the_same_date_creates_nothing():
     enrol("GM0363")
-    elip_person()
+    candidate()
     first = weekly_run(run_date=RUN)
-    elip_person()  # a new candidate appears; the finished run for this date does nothing anyway
+    candidate()  # a new candidate appears; the finished run for this date does nothing anyway
     again = weekly_run(run_date=RUN)
     assert again.pk == first.pk
     assert Letter.objects.count() == 1 == ss400_count()
@@ -118,9 +119,9 @@ def test_second_run_for_the_same_date_creates_nothing():
 
 def test_second_run_in_the_same_iso_week_creates_nothing():
     enrol("GM0363")
-    elip_person()
+    candidate()
     weekly_run(run_date=RUN)
-    elip_person()
+    candidate()
     other = weekly_run(run_date=RUN + dt.timedelta(days=2))  # Friday, same ISO week
     assert other.run_date == RUN
     assert SelectionRun.objects.count() == 1
@@ -129,9 +130,9 @@ def test_second_run_in_the_same_iso_week_creates_nothing():
 
 def test_next_weeks_run_letters_only_new_candidates():
     enrol("GM0363")
-    first = elip_person()
+    first = candidate()
     weekly_run(run_date=RUN)
-    second = elip_person()
+    second = candidate()
     run2 = weekly_run(run_date=RUN + dt.timedelta(days=7))
     assert Letter.objects.get(person=second).dispatch == run2.dispatch
     assert Letter.objects.get(person=first).dispatch.date == RUN
@@ -141,7 +142,7 @@ def test_next_weeks_run_letters_only_new_candidates():
 def test_person_who_moved_after_the_letter_is_not_lettered_again():
     enrol("GM0363")
     enrol("GM0014")
-    p = elip_person("GM0363")
+    p = candidate("GM0363")
     weekly_run(run_date=RUN)
     p.municipality = municipality("GM0014")
     p.save()
@@ -156,7 +157,7 @@ def test_run_interrupted_after_the_first_municipality_finishes_every_letter_once
     enrol("GM0014")
     enrol("GM0363")
     enrol("GM0599")
-    people = [elip_person(code) for code in ("GM0014",) * 3 + ("GM0363",) * 3 + ("GM0599",) * 2]
+    people = [candidate(code) for code in ("GM0014",) * 3 + ("GM0363",) * 3 + ("GM0599",) * 2]
 
     def crash_after_first_municipality(p):
         if p.municipality_finished:
@@ -180,7 +181,7 @@ def test_run_interrupted_after_the_first_municipality_finishes_every_letter_once
 def test_run_interrupted_mid_batch_rolls_the_batch_back_and_the_restart_completes(settings, monkeypatch):
     settings.LETTER_BATCH_SIZE = 2
     enrol("GM0363")
-    people = [elip_person() for _ in range(5)]
+    people = [candidate() for _ in range(5)]
     real_emit = weekly_run_module.signal_emit
     calls = {"n": 0}
 
@@ -207,7 +208,7 @@ def test_progress_reports_batches_and_municipalities(settings):
     settings.LETTER_BATCH_SIZE = 2
     enrol("GM0363")
     for _ in range(3):
-        elip_person()
+        candidate()
     seen = []
     weekly_run(run_date=RUN, progress=lambda p: seen.append((p.letters_created, p.municipality_finished)))
     assert seen == [(2, False), (3, False), (3, True)]
@@ -217,7 +218,7 @@ def test_rendering_is_queued_after_commit_per_municipality(settings, django_capt
     settings.LETTER_BATCH_SIZE = 2
     enrol("GM0363")
     for _ in range(3):
-        elip_person()
+        candidate()
     from letters import tasks as letter_tasks
 
     queued = []
@@ -229,7 +230,7 @@ def test_rendering_is_queued_after_commit_per_municipality(settings, django_capt
 
 
 def test_run_without_enrolled_municipalities_records_an_empty_run():
-    elip_person()
+    candidate()
     run = weekly_run(run_date=RUN)
     assert run.status == RunStatus.DONE
     assert not Letter.objects.exists()
@@ -238,7 +239,7 @@ def test_run_without_enrolled_municipalities_records_an_empty_run():
 
 def test_run_uses_the_policy_in_force_on_its_date():
     enrol("GM0363")
-    p = elip_person(used="9600", term_end=dt.date(2030, 1, 1))
+    p = candidate(used="9600", term_end=dt.date(2030, 1, 1))
     old = weekly_run(run_date=dt.date(2021, 5, 26))
     assert old.policy.valid_from < dt.date(2021, 6, 1)
     assert not Letter.objects.exists()
@@ -249,7 +250,7 @@ def test_run_uses_the_policy_in_force_on_its_date():
 
 def test_the_database_refuses_a_second_letter_for_a_person():
     enrol("GM0363")
-    p = elip_person()
+    p = candidate()
     run = weekly_run(run_date=RUN)
     letter = Letter.objects.get(person=p)
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -285,7 +286,7 @@ def test_two_processes_running_the_same_run_at_once_make_every_letter_once(setti
     settings.LETTER_BATCH_SIZE = 3
     enrol("GM0363")
     enrol("GM0014")
-    people = [elip_person(code) for code in ("GM0363",) * 10 + ("GM0014",) * 8]
+    people = [candidate(code) for code in ("GM0363",) * 10 + ("GM0014",) * 8]
     barrier = threading.Barrier(2)
     errors = []
 

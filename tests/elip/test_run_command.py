@@ -19,7 +19,7 @@ from tests.pib.factories import PersonFactory, municipality
 pytestmark = pytest.mark.django_db
 
 
-def elip_person(code):
+def candidate(code):
     return PersonFactory(loan_used=Decimal("8000"), term_end=dt.date(2024, 1, 1), municipality=municipality(code))
 
 
@@ -27,7 +27,7 @@ def test_command_prints_a_table_per_municipality():
     enrol("GM0363")
     enrol("GM0014")
     for code in ("GM0363", "GM0363", "GM0014"):
-        elip_person(code)
+        candidate(code)
     out = StringIO()
     call_command("elip_run", "--date", "2023-06-14", stdout=out)
     text = out.getvalue()
@@ -41,7 +41,7 @@ def test_command_prints_a_table_per_municipality():
 
 def test_command_second_time_in_the_week_says_nothing_was_created():
     enrol("GM0363")
-    elip_person("GM0363")
+    candidate("GM0363")
     call_command("elip_run", "--date", "2023-06-14", stdout=StringIO())
     out = StringIO()
     call_command("elip_run", "--date", "2023-06-16", stdout=out)
@@ -64,7 +64,7 @@ def test_command_date_before_any_policy_is_a_clear_error():
 def test_task_runs_for_today_in_amsterdam(monkeypatch):
     monkeypatch.setattr(tasks, "today_in_amsterdam", lambda: dt.date(2023, 6, 14))
     enrol("GM0363")
-    elip_person("GM0363")
+    candidate("GM0363")
     run_id = tasks.weekly_run.delay().get()
     run = SelectionRun.objects.get(pk=run_id)
     assert run.run_date == dt.date(2023, 6, 14)
@@ -85,7 +85,7 @@ def test_whole_run_in_process_renders_every_pdf_and_one_bundle_per_municipality(
     enrol("GM0363")
     enrol("GM0014")
     for code in ("GM0363", "GM0363", "GM0363", "GM0014"):
-        elip_person(code)
+        candidate(code)
     with django_capture_on_commit_callbacks(execute=True):
         run = weekly_run(run_date=dt.date(2023, 6, 14))
     letters = list(Letter.objects.filter(dispatch=run.dispatch))
@@ -102,7 +102,7 @@ def test_whole_run_in_process_renders_every_pdf_and_one_bundle_per_municipality(
 
 def test_command_points_to_an_unfinished_run_of_the_same_week():
     enrol("GM0363")
-    elip_person("GM0363")
+    candidate("GM0363")
 
     def crash(p):
         raise RuntimeError("stroomstoring")

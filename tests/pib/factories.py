@@ -1,8 +1,11 @@
-"""Registry factories with traits for the states tests need.
+"""Registry factories with traits for the states tests need: ONE factory per model.
 
 PersonFactory(loan_used=Decimal("7500"))   # paid invoices adding up to that amount
 PersonFactory(term_end=date(...))
 PersonFactory(obligation_status=ObligationStatus.MET)
+PersonFactory(code="GM0014")               # living in Groningen (default GM0363, Amsterdam)
+PersonFactory(elip=True)                   # an ELIP person: the ELIP letter was sent
+                                           # (tests.letters.factories.LetterFactory; letter__letter_date=…)
 """
 
 import datetime as dt
@@ -60,6 +63,12 @@ class PersonFactory(factory.django.DjangoModelFactory):
         model = Person
         skip_postgeneration_save = True
 
+    class Params:
+        code = "GM0363"  # the municipality the person lives in
+        elip = factory.Trait(
+            letter=factory.RelatedFactory("tests.letters.factories.LetterFactory", factory_related_name="person")
+        )
+
     bsn = factory.Sequence(valid_bsn)
     first_names = "Wilmer"
     prefix = ""
@@ -70,7 +79,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     house_number = 12
     postcode = "5294 AA"
     city = "Boxtel"
-    municipality = factory.LazyFunction(lambda: municipality("GM0363"))
+    municipality = factory.LazyAttribute(lambda o: municipality(o.code))
     law = Law.WI2013
     obligation_status = ObligationStatus.OBLIGED
     term_start = dt.date(2021, 7, 1)

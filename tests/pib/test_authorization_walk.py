@@ -22,6 +22,7 @@ import datetime as dt
 import re
 import uuid
 from dataclasses import dataclass, field
+from decimal import Decimal
 from html import unescape
 
 import pytest
@@ -37,7 +38,8 @@ from pib.constants import Role
 from pib.models import Person
 from signals.constants import SignalCode
 from signals.models import Signal
-from tests.elip.persons_data import elip_person, full_history, send_letter
+from tests.elip.persons_data import full_history
+from tests.letters.factories import LetterFactory
 from tests.pib.factories import PersonFactory, UserFactory, municipality
 
 pytestmark = pytest.mark.django_db
@@ -220,11 +222,21 @@ def _world(label, person, visible_to, signal_municipality=None):
 
 @pytest.fixture
 def worlds():
-    in_a = _world("A", elip_person(A, first_names="Anna", last_name="Amsterdammer"), A, signal_municipality=A)
-    in_b = _world("B", elip_person(B, first_names="Bert", last_name="Groninger"), B, signal_municipality=B)
+    in_a = _world(
+        "A",
+        PersonFactory(elip=True, code=A, loan_used=Decimal("8720"), first_names="Anna", last_name="Amsterdammer"),
+        A,
+        signal_municipality=A,
+    )
+    in_b = _world(
+        "B",
+        PersonFactory(elip=True, code=B, loan_used=Decimal("8720"), first_names="Bert", last_name="Groninger"),
+        B,
+        signal_municipality=B,
+    )
     no_letter = _world("zonder brief", PersonFactory(municipality=municipality(A), loan_used=9500), None)
     moved = PersonFactory(municipality=municipality(A), loan_used=9500)
-    send_letter(moved)
+    LetterFactory(person=moved)
     Person.objects.filter(pk=moved.pk).update(municipality=municipality(B))
     moved.refresh_from_db()
     moved_world = _world("verhuisd naar B", moved, B)

@@ -36,6 +36,7 @@ mask another.
 import datetime as dt
 import hashlib
 import re
+from decimal import Decimal
 from html import unescape
 from urllib.parse import quote
 
@@ -54,9 +55,8 @@ from pib.constants import Role
 from pib.models import Authorisation, Person
 from signals.constants import SignalCode, SignalStatus
 from signals.models import PersonContact, Signal, SignalStatusChange
-from tests.elip.persons_data import elip_person
 from tests.pib import test_authorization_walk as walk
-from tests.pib.factories import municipality
+from tests.pib.factories import PersonFactory, municipality
 
 pytestmark = pytest.mark.django_db
 
@@ -415,7 +415,7 @@ def hostile_queries(read: set[str]) -> list[str]:
 
 
 def _make_world(state: str):
-    person = elip_person(A, first_names="Anna", last_name="Amsterdammer")
+    person = PersonFactory(elip=True, code=A, loan_used=Decimal("8720"), first_names="Anna", last_name="Amsterdammer")
     world = walk._world("A", person, A, signal_municipality=A)
     Signal.objects.create(
         municipality=municipality(A),

@@ -5,6 +5,8 @@ security headers on every response including the 400 for a bad Host.
 
 No test relies on ids or on what earlier tests left behind (the suite runs in random order)."""
 
+from decimal import Decimal
+
 import pytest
 from django.db.models import Max
 from django.test import Client
@@ -16,9 +18,8 @@ from pib.readlog import bsn_hash
 from signals.constants import SignalStatus
 from signals.models import Signal
 from tests.elip.persons_data import GRONINGEN
-from tests.elip.persons_data import elip_person as elip_person_groningen
-from tests.pib.factories import UserFactory, municipality
-from tests.signals.factories import SignalFactory, elip_person
+from tests.pib.factories import PersonFactory, UserFactory, municipality
+from tests.signals.factories import SignalFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +49,7 @@ def _rows(response) -> int:
 def test_signal_results_page_size_is_fixed_at_20(signals_client, per_page):
     amsterdam = municipality(AMSTERDAM)
     for i in range(25):
-        SignalFactory(person=elip_person(AMSTERDAM, last_name=f"P{i:02d}"), municipality=amsterdam)
+        SignalFactory(person=PersonFactory(elip=True, code=AMSTERDAM, last_name=f"P{i:02d}"), municipality=amsterdam)
     before = ReadLogEntry.objects.count()
     response = signals_client.get(
         "/signalen/resultaten/alle/", {"per_page": per_page, "per_pagina": per_page, "pagina": "1"}
@@ -62,7 +63,7 @@ def test_signal_results_page_size_is_fixed_at_20(signals_client, per_page):
 def test_signal_results_bad_page_numbers_show_a_page(signals_client, page):
     amsterdam = municipality(AMSTERDAM)
     for i in range(21):
-        SignalFactory(person=elip_person(AMSTERDAM, last_name=f"Q{i:02d}"), municipality=amsterdam)
+        SignalFactory(person=PersonFactory(elip=True, code=AMSTERDAM, last_name=f"Q{i:02d}"), municipality=amsterdam)
     response = signals_client.get("/signalen/resultaten/alle/", {"pagina": page, "per_page": "-1"})
     assert response.status_code == 200
     assert _rows(response) in (20, 1)
@@ -71,7 +72,7 @@ def test_signal_results_bad_page_numbers_show_a_page(signals_client, page):
 @pytest.mark.parametrize("per_page", ["64040", "-1", "0"])
 def test_person_overview_page_size_is_fixed_at_20(persons_client, per_page):
     for i in range(22):
-        elip_person_groningen(GRONINGEN, last_name=f"N{i:02d}")
+        PersonFactory(elip=True, code=GRONINGEN, loan_used=Decimal("8720"), last_name=f"N{i:02d}")
     response = persons_client.get(reverse("elip:persons_list"), {"per_page": per_page, "per_pagina": per_page})
     assert response.status_code == 200
     assert response.content.decode().count("<tr>") == 21  # header + 20 rows
@@ -81,7 +82,7 @@ def test_person_overview_page_size_is_fixed_at_20(persons_client, per_page):
 
 
 def test_person_search_hit_is_read_logged_before_the_redirect(persons_client):
-    person = elip_person_groningen(GRONINGEN)
+    person = PersonFactory(elip=True, code=GRONINGEN, loan_used=Decimal("8720"))
     response = persons_client.post(reverse("elip:persons_search"), {"bsn": person.bsn})
     assert response.status_code == 302
     rows = ReadLogEntry.objects.filter(screen="ELIP zoeken")
@@ -99,7 +100,7 @@ def test_person_search_miss_is_read_logged(persons_client):
 
 
 def test_signal_search_hit_is_read_logged_before_the_redirect(signals_client):
-    person = elip_person(AMSTERDAM)
+    person = PersonFactory(elip=True, code=AMSTERDAM)
     SignalFactory(person=person, municipality=person.municipality)
     response = signals_client.post("/signalen/", {"zoek": "1", "bsn": person.bsn})
     assert response.status_code == 302
@@ -115,7 +116,7 @@ def test_signal_search_miss_is_read_logged_with_the_hashed_bsn(signals_client):
 
 
 def test_signal_search_without_bsn_writes_no_search_row(signals_client):
-    SignalFactory(person=elip_person(AMSTERDAM), municipality=municipality(AMSTERDAM))
+    SignalFactory(person=PersonFactory(elip=True, code=AMSTERDAM), municipality=municipality(AMSTERDAM))
     signals_client.post("/signalen/", {"zoek": "1", "code": "SS400"})
     assert not ReadLogEntry.objects.filter(screen="Zoeken signalen").exists()
 
@@ -126,7 +127,7 @@ def test_signal_search_without_bsn_writes_no_search_row(signals_client):
 @pytest.mark.parametrize("decorate", ["{}\n", " {}", "{} ", "+{}", "{}\x00", "{}_0"])
 def test_bulk_status_refuses_decorated_ids(signals_client, decorate):
     """The signal's own id, whatever it is, with whitespace or a sign around it: nothing changes."""
-    signal = SignalFactory(person=elip_person(AMSTERDAM), municipality=municipality(AMSTERDAM))
+    signal = SignalFactory(person=PersonFactory(elip=True, code=AMSTERDAM), municipality=municipality(AMSTERDAM))
     value = decorate.format(signal.pk)
     response = signals_client.post(
         "/signalen/resultaten/alle/", {"actie": "afgehandeld", "signaal": value}, follow=True
@@ -138,14 +139,14 @@ def test_bulk_status_refuses_decorated_ids(signals_client, decorate):
 
 
 def test_bulk_status_accepts_the_plain_id(signals_client):
-    signal = SignalFactory(person=elip_person(AMSTERDAM), municipality=municipality(AMSTERDAM))
+    signal = SignalFactory(person=PersonFactory(elip=True, code=AMSTERDAM), municipality=municipality(AMSTERDAM))
     signals_client.post("/signalen/resultaten/alle/", {"actie": "in_behandeling", "signaal": str(signal.pk)})
     signal.refresh_from_db()
     assert signal.status == SignalStatus.IN_PROGRESS
 
 
 def test_bulk_status_unknown_id_changes_nothing(signals_client):
-    signal = SignalFactory(person=elip_person(AMSTERDAM), municipality=municipality(AMSTERDAM))
+    signal = SignalFactory(person=PersonFactory(elip=True, code=AMSTERDAM), municipality=municipality(AMSTERDAM))
     missing = (Signal.objects.aggregate(m=Max("pk"))["m"] or 0) + 1000
     signals_client.post("/signalen/resultaten/alle/", {"actie": "afgehandeld", "signaal": f"{missing}\n"})
     signal.refresh_from_db()
@@ -157,7 +158,7 @@ def test_bulk_status_unknown_id_changes_nothing(signals_client):
 
 def test_head_is_answered_wherever_get_is(client):
     user = UserFactory(roles={GRONINGEN: [Role.ELIP_PERSONS, Role.ELIP_LETTER, Role.ELIP_SIGNALS]})
-    person = elip_person_groningen(GRONINGEN)
+    person = PersonFactory(elip=True, code=GRONINGEN, loan_used=Decimal("8720"))
     client.force_login(user)
     urls = [
         "/",

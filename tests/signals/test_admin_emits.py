@@ -8,7 +8,6 @@ from django.contrib.auth import get_user_model
 from pib.models import Person, TermExtension
 from signals.models import Signal
 from tests.pib.factories import PersonFactory, municipality
-from tests.signals.factories import elip_person
 
 pytestmark = pytest.mark.django_db
 
@@ -75,25 +74,25 @@ def codes():
 
 
 def test_admin_municipality_change_emits_ss404_and_ss403(admin_client):
-    person = elip_person("GM0363")
+    person = PersonFactory(elip=True, code="GM0363")
     save(admin_client, person, municipality=municipality("GM0599").pk)
     assert codes() == [("SS403", "GM0599"), ("SS404", "GM0363")]
 
 
 def test_admin_term_end_change_emits_ss401(admin_client):
-    person = elip_person()
+    person = PersonFactory(elip=True)
     save(admin_client, person, term_end="2025-09-01")
     assert codes() == [("SS401", "GM0363")]
 
 
 def test_admin_obligation_status_change_emits_ss402(admin_client):
-    person = elip_person()
+    person = PersonFactory(elip=True)
     save(admin_client, person, obligation_status="voldaan")
     assert codes() == [("SS402", "GM0363")]
 
 
 def test_admin_extension_inline_add_goes_through_service(admin_client):
-    person = elip_person(term_end=dt.date(2024, 7, 1))
+    person = PersonFactory(elip=True, term_end=dt.date(2024, 7, 1))
     save(
         admin_client,
         person,
@@ -112,7 +111,7 @@ def test_admin_extension_inline_add_goes_through_service(admin_client):
 
 
 def test_admin_extension_not_later_than_term_end_is_a_form_error(admin_client):
-    person = elip_person(term_end=dt.date(2024, 7, 1))
+    person = PersonFactory(elip=True, term_end=dt.date(2024, 7, 1))
     response = admin_client.post(
         f"/beheer/pib/person/{person.pk}/change/",
         person_post_data(
@@ -132,7 +131,7 @@ def test_admin_extension_not_later_than_term_end_is_a_form_error(admin_client):
 
 
 def test_admin_term_extension_admin_add_emits_ss401(admin_client):
-    person = elip_person(term_end=dt.date(2024, 7, 1))
+    person = PersonFactory(elip=True, term_end=dt.date(2024, 7, 1))
     response = admin_client.post(
         "/beheer/pib/termextension/add/",
         {"person": person.pk, "kind": "Ziekte", "new_end": "2025-02-01", "granted_on": "2024-06-01"},
@@ -153,15 +152,15 @@ def test_admin_edits_of_non_elip_person_emit_nothing(admin_client):
 
 
 def test_admin_edit_without_relevant_change_emits_nothing(admin_client):
-    person = elip_person()
+    person = PersonFactory(elip=True)
     save(admin_client, person, first_names="Anders")
     assert codes() == []
 
 
 def test_signal_admin_is_read_only(admin_client):
-    person = elip_person()
+    person = PersonFactory(elip=True)
     signal = Signal.objects.create(
-        person=person, municipality=person.municipality, code="SS400", placed_on=dt.date.today()
+        person=person, municipality=person.municipality, code="SS400", placed_on=dt.date(2025, 3, 6)
     )
     assert admin_client.get("/beheer/signals/signal/add/").status_code == 403
     page = admin_client.get(f"/beheer/signals/signal/{signal.pk}/change/").content.decode()

@@ -273,11 +273,40 @@ def test_sorting_cycles_ascending_descending_unsorted(client_signals, own_person
     assert row_ids(client_signals.get(f"{base}?sortering=person__bsn")) == [b.pk, a.pk, c.pk]
 
 
-@pytest.mark.parametrize("column", ["status", "bsn", "surname", "code", "description", "placed_on", "contact_name"])
-def test_every_column_sorts(client_signals, own_person, column):
-    SignalFactory.create_batch(3, person=own_person)
-    for sort in (column, f"-{column}"):
-        assert client_signals.get(f"/signalen/resultaten/alle/?sortering={sort}").status_code == 200
+SORT_KEYS = {
+    "status": lambda s: (s.status, s.pk),
+    "bsn": lambda s: (s.person.bsn, s.pk),
+    "surname": lambda s: (s.person.last_name, s.pk),
+    "code": lambda s: (s.code, s.pk),
+    "description": lambda s: (s.code, s.pk),  # the description follows the code
+    "placed_on": lambda s: (s.placed_on, s.pk),
+    "contact_name": lambda s: (s.contact, s.pk),
+}
+
+
+@pytest.mark.parametrize("column", SORT_KEYS)
+def test_every_column_sorts_in_both_directions(client_signals, user, column):
+    """Three signals whose values put them in a different order for each column than the default
+    (newest first): the rows must come in exactly the column's order, and reversed for '-column'."""
+    rows = [
+        # surname, contact person, code, status, placed on
+        ("Claes", "Bram", "SS402", SignalStatus.IN_PROGRESS, dt.date(2023, 1, 2)),
+        ("Aalders", "Cees", "SS400", SignalStatus.NEW, dt.date(2023, 1, 3)),
+        ("Bakker", "Anna", "SS401", SignalStatus.DONE, dt.date(2023, 1, 1)),
+    ]
+    signals = []
+    for surname, contact, code, status, placed_on in rows:
+        person = PersonFactory(municipality=municipality("GM0363"), last_name=surname)
+        colleague = UserFactory(first_name=contact, last_name="Medewerker", roles={"GM0363": [Role.ELIP_SIGNALS]})
+        person_contact_assign(municipality=person.municipality, person=person, user=colleague)
+        signal = SignalFactory(person=person, code=code, status=status, placed_on=placed_on)
+        signal.contact = f"{contact} Medewerker"
+        signals.append(signal)
+    newest_first = [s.pk for s in sorted(signals, key=lambda s: s.placed_on, reverse=True)]
+    expected = [s.pk for s in sorted(signals, key=SORT_KEYS[column])]
+    assert expected != newest_first  # the data can tell a sorted list from the default one
+    assert row_ids(client_signals.get(f"/signalen/resultaten/alle/?sortering={column}")) == expected
+    assert row_ids(client_signals.get(f"/signalen/resultaten/alle/?sortering=-{column}")) == expected[::-1]
 
 
 def test_sorting_keeps_while_paging(client_signals, own_person):
