@@ -50,3 +50,12 @@ def pytest_collection_modifyitems(items):
         transactional = marker and (marker.kwargs.get("transaction") or marker.kwargs.get("serialized_rollback"))
         if transactional or "live_server" in getattr(item, "fixturenames", ()):
             item.fixturenames.insert(0, "reference_data")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """A kept test database (``--reuse-db``, as in ``make test-fast``) may have been emptied by the
+    transactional tests that ended the previous session (they flush, and run last): the reference
+    data goes back in before any test, so no test depends on what an earlier session left behind."""
+    with django_db_blocker.unblock():
+        load_reference_data()
