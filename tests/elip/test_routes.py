@@ -12,7 +12,7 @@ from django.urls import reverse
 from elip.routes import routes, with_routes
 from pib.constants import AttemptResult, ExamComponent
 from pib.models import Person
-from tests.elip.persons_data import GRONINGEN, elip_person
+from tests.elip.persons_data import GRONINGEN
 from tests.pib.factories import PersonFactory, add_exam
 
 pytestmark = pytest.mark.django_db
@@ -126,7 +126,7 @@ def test_with_routes_costs_the_same_queries_for_2_and_20_persons():
 @time_machine.travel(dt.datetime(2024, 1, 3, 12, 0, tzinfo=dt.UTC), tick=False)
 def test_detail_screen_shows_both_routes_with_progress_bars_and_the_guidance_sentence(client_a):
     person = make_person(
-        factory=lambda **kw: elip_person(GRONINGEN, **kw),
+        factory=lambda **kw: PersonFactory(elip=True, code=GRONINGEN, **kw),
         integration=500,
         literacy=60,
         passed=[c for c in ALL if c != ExamComponent.SPEAKING],
