@@ -51,6 +51,7 @@ from pib.constants import Law, ObligationStatus, Role
 from pib.dates import add_months
 from pib.models import Municipality, Person
 from pib.selectors import persons_with_loan_usage
+from signals.selectors import still_shared
 
 from .constants import MatchedRule
 from .models import PolicyVersion, RunMunicipality, SelectionRun
@@ -224,3 +225,22 @@ def downloadable_bundles(user, municipality: Municipality | None, today: dt.date
         .select_related("dispatch")
         .order_by("-dispatch__date")
     )
+
+
+# --- Raadplegen ELIP personen: who is listed, who can be opened --------------------------------
+
+
+def elip_persons_listed(user, municipality) -> QuerySet[Person]:
+    """ "Overzicht ELIP", its count ("Er zijn N inburgeringsplichtigen") and the BSN search: the
+    visible ELIP persons whose obligation is still active. When the obligation ends (SS402) the
+    purpose of sharing ends with it and the person leaves the list at once (DOMAIN.md)."""
+    return visible_persons(user, municipality).filter(obligation_status=ObligationStatus.OBLIGED)
+
+
+def persons_reachable(user, municipality) -> QuerySet[Person]:
+    """The persons whose screens open: the visible ELIP persons that are still shared with the
+    municipality (``signals.selectors.still_shared``: obligation active, or ended while its SS402
+    signal still exists — then reachable from that signal only, not listed)."""
+    if municipality is None:
+        return Person.objects.none()
+    return visible_persons(user, municipality).filter(still_shared(municipality))

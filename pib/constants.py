@@ -62,7 +62,8 @@ class InvoiceStatus(models.TextChoices):
 
 
 class Role(models.TextChoices):
-    """The manual's eight account roles (chapter 2)."""
+    """The manual's eight account roles (chapter 2), and the municipality's Mijn DUO-beheerder, who
+    creates colleagues' accounts and grants them those eight roles for that municipality."""
 
     VIEW_2007 = "wi2007", "Raadplegen gegevens 2007"
     VIEW_2013 = "wi2013", "Raadplegen gegevens 2013"
@@ -72,3 +73,4 @@ class Role(models.TextChoices):
     ELIP_PERSONS = "elip_personen", "Raadplegen ELIP personen"
     ELIP_LETTER = "elip_brief", "Beheren ELIP brief"
     ELIP_SIGNALS = "elip_signalen", "Raadplegen en muteren ELIP signalen"
+    MIJN_DUO_ADMIN = "mijnduo_beheerder", "Mijn DUO-beheerder"

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "elip",
     "signals",
     "letters",
+    "mijnduo",
 ]
 
 MIDDLEWARE = [
@@ -174,6 +175,20 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30),
     },
 }
+
+# --- E-mail (activation codes of the Mijn DUO-beheerder) ------------------
+# EMAIL_URL: smtp://user:password@host:587 (STARTTLS: smtp+tls://…, TLS: smtps://…); the embedded
+# demo prints e-mails on the console.
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = _email.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS"))
+EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Portal Inburgering <noreply@portal-inburgering.localhost>")
+EMAIL_TIMEOUT = 10
 
 # --- Application ----------------------------------------------------------
 LETTER_BATCH_SIZE = env.int("LETTER_BATCH_SIZE", default=50)

@@ -7,10 +7,11 @@ from . import views
 urlpatterns = [
     path("", views.start, name="start"),
     path("inloggen/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
-    path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("uitloggen/", views.LogoutView.as_view(), name="logout"),
     path("gemeente-kiezen/", views.choose_municipality_view, name="choose_municipality"),
     path("elip/", include("elip.urls")),
     path("signalen/", include("signals.urls")),
+    path("mijn-duo/", include("mijnduo.urls")),
     path("beheer/", admin.site.urls),
     path("gezondheid/", include("elip.urls_health")),
 ]

@@ -2,6 +2,7 @@ import re
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -42,6 +43,12 @@ PARTS = (
         _LAW_ROLES | {Role.ELIP_PERSONS},
         "elip:downloads",
         url_roles=frozenset({Role.ELIP_PERSONS}),
+    ),
+    Part(
+        "Gebruikers en accountrollen",
+        "Accounts aanmaken en accountrollen toekennen voor uw gemeente (Mijn DUO-beheerder)",
+        frozenset({Role.MIJN_DUO_ADMIN}),
+        "mijnduo:users",
     ),
     Part("PVT waardepapieren bestellen", "Hier kunt u PVT waardepapieren bestellen", frozenset({Role.MUTATE_2021})),
     Part(
@@ -158,6 +165,16 @@ def choose_municipality_view(request):
     if not target.startswith("/") or "/bevestigen/" in target or _UUID.search(target):
         target = reverse("start")
     return redirect(target)
+
+
+class LogoutView(auth_views.LogoutView):
+    """Uitloggen (POST with CSRF, as Django's): ends the session and lands on the login page with
+    "U bent uitgelogd." (the message travels in the messages cookie: the session is gone)."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, "U bent uitgelogd.")
+        return response
 
 
 def forbidden(request, exception=None):

@@ -35,6 +35,7 @@ class SignalTable(tables.Table):
     surname = tables.Column(
         verbose_name="Achternaam", accessor="person__surname", order_by=("person__last_name", "person__prefix", "pk")
     )
+    doelgroep = tables.Column(verbose_name="Doelgroep", accessor="person__law", order_by=("person__law", "pk"))
     code = tables.Column(verbose_name="Code", order_by=("code", "pk"))
     description = tables.Column(verbose_name="Omschrijving", accessor="description", order_by=("code", "pk"))
     placed_on = tables.DateColumn(verbose_name="Datum", format="d-m-Y", order_by=("placed_on", "pk"))
@@ -42,7 +43,9 @@ class SignalTable(tables.Table):
 
     class Meta:
         model = Signal
-        fields = ("status", "bsn", "surname", "code", "description", "placed_on", "contact_name")
+        # The manual's order (§3.2.1): status, BSN, achternaam, doelgroep, code, omschrijving, datum,
+        # contactpersoon. The doelgroep is the law the person falls under (Wi2013 for ELIP persons).
+        fields = ("status", "bsn", "surname", "doelgroep", "code", "description", "placed_on", "contact_name")
         order_by_field = "sortering"
         page_field = "pagina"
         empty_text = "Er zijn geen signalen gevonden op basis van de opgegeven criteria."

@@ -30,7 +30,7 @@ from .constants import SignalStatus
 from .export import csv_chunks
 from .filters import OPEN, SignalFilter
 from .models import PersonContact
-from .selectors import open_signals_count, signals_for_list
+from .selectors import linkable_person_ids, open_signals_count, signals_for_list
 from .services import MAX_ID, person_contact_assign, signal_status_change
 from .tables import SignalTable, person_detail_url
 from .workflow import SignalTransitionError
@@ -98,7 +98,12 @@ def search(request):
                 return redirect("signals:results", search_id=search_id)
             no_results = True
     else:
-        filterset = _filterset(request, None)
+        # "Zoeken signalen" reached back from the results: the form shows that search's criteria.
+        kept = request.GET.get("zoekopdracht", "")
+        data = _load_search(request, kept)
+        filterset = _filterset(request, data or None)
+        if data and not filterset.is_valid():
+            filterset = _filterset(request, None)
     return render(
         request,
         "signals/search.html",
@@ -111,9 +116,14 @@ def search(request):
     )
 
 
-def _results_url(search_id, *, page=None, sort=None) -> str:
+SELECT_ALL_PARAM, SELECT_ALL_VALUE = "selectie", "alle"
+
+
+def _results_url(search_id, *, page=None, sort=None, all_found=False) -> str:
     url = reverse("signals:results", kwargs={"search_id": search_id})
     params = {k: v for k, v in (("pagina", page), ("sortering", sort)) if v}
+    if all_found:
+        params[SELECT_ALL_PARAM] = SELECT_ALL_VALUE
     return f"{url}?{urlencode(params)}" if params else url
 
 
@@ -152,12 +162,13 @@ def results(request, search_id):
     table = table_configure(SignalTable(filterset.qs), request)  # a fixed page size, known sort keys only
     page_signals = list(table.page.object_list.data) if table.page else []
     back = request.get_full_path()
+    _mark_links(request, page_signals)
     for signal in page_signals:
-        signal.detail_url = person_detail_url(signal.person.public_id)
         contact_url = reverse("signals:contact_person", kwargs={"public_id": signal.person.public_id})
         signal.contact_url = f"{contact_url}?{urlencode({'terug': back})}"
     log_read(request, screen="Selecteren signalen", persons=[s.person for s in page_signals], role=ROLE)
     sort = ",".join(table.order_by or ())
+    all_found = request.GET.get(SELECT_ALL_PARAM) == SELECT_ALL_VALUE
     return render(
         request,
         "signals/results.html",
@@ -170,26 +181,61 @@ def results(request, search_id):
             "headers": _headers(table, search_id),
             "current_page": table.page.number,
             "current_sort": sort,
-            "pager": pager(table, lambda number: _results_url(search_id, page=number, sort=sort)),
+            "all_found": all_found,
+            "page_only_url": _results_url(search_id, page=table.page.number, sort=sort),
+            "pager": pager(table, lambda number: _results_url(search_id, page=number, sort=sort, all_found=all_found)),
+            "search_url": f"{reverse('signals:search')}?{urlencode({'zoekopdracht': search_id})}",
         },
     )
 
 
-def _selected_ids(request) -> list[str]:
-    ids = request.POST.getlist("signaal")
+def _mark_links(request, page_signals) -> None:
+    """Per signal: ``moved`` (the person no longer lives in this municipality: SS404, shown as
+    "verhuisd") and ``detail_url``, set only where this user may open the person's screen: the
+    role "Raadplegen ELIP personen" for this municipality and the person still reachable
+    (``signals.selectors.linkable_person_ids``). Anything else shows the BSN without a link."""
+    municipality = request.municipality
+    may_open = Role.ELIP_PERSONS in request.roles
+    ids = [s.person_id for s in page_signals]
+    reachable = linkable_person_ids(request.user, municipality, ids) if may_open else set()
+    for signal in page_signals:
+        signal.moved = signal.person.municipality_id != municipality.pk
+        signal.detail_url = (
+            person_detail_url(signal.person.public_id) if signal.person_id in reachable and not signal.moved else None
+        )
+
+
+def _selected_ids(request, search_id):
+    """The signals the buttons act on. Normally the ticked ones (the header checkbox without
+    JavaScript: every signal of the page). After "Selecteer alle N gevonden signalen"
+    (``alle_gevonden``): every signal the search finds, on every page, except those the user
+    unticked on the page shown. ``None`` when the search has expired."""
+    ticked = request.POST.getlist("signaal")
+    if request.POST.get("alle_gevonden") == "1":
+        data = _load_search(request, search_id)
+        filterset = _filterset(request, data) if data is not None else None
+        if filterset is None or not filterset.is_valid():
+            return None
+        on_page = {i for i in request.POST.getlist("pagina_signaal") if ID_VALUE.fullmatch(i)}
+        unticked = {int(i) for i in on_page - set(ticked)}
+        return [str(pk) for pk in filterset.qs.order_by().values_list("pk", flat=True) if pk not in unticked]
     if request.POST.get("alle"):
-        ids += request.POST.getlist("pagina_signaal")
-    return ids
+        ticked += request.POST.getlist("pagina_signaal")
+    return ticked
 
 
 def _results_action(request, search_id):
     action = request.POST.get("actie", "")
-    back = _results_url(
-        search_id,
-        page=request.POST.get("pagina", "") if PAGE_VALUE.fullmatch(request.POST.get("pagina", "")) else None,
-        sort=request.POST.get("sortering", "") if SORT_VALUE.match(request.POST.get("sortering", "")) else None,
-    )
-    ids = _selected_ids(request)
+    page = request.POST.get("pagina", "") if PAGE_VALUE.fullmatch(request.POST.get("pagina", "")) else None
+    sort = request.POST.get("sortering", "") if SORT_VALUE.match(request.POST.get("sortering", "")) else None
+    back = _results_url(search_id, page=page, sort=sort)
+    if action == "alle_gevonden":
+        # "Selecteer alle N gevonden signalen": the page again, with every found signal selected.
+        return redirect(_results_url(search_id, page=page, sort=sort, all_found=True))
+    ids = _selected_ids(request, search_id)
+    if ids is None:
+        messages.info(request, "Uw zoekopdracht is verlopen. Zoek opnieuw.")
+        return redirect("signals:search")
     if action == "printen":
         return _print(request, ids, back)
     if action not in ACTIONS:

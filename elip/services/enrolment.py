@@ -47,8 +47,8 @@ FIELD_LABELS = {
     "contact_city": "Plaats",
 }
 
-MSG_PHONE_OR_EMAIL = "U moet tenminste een telefoonnummer of een e-mailadres invullen."
-MSG_CONTACT_REQUIRED = "Het veld 'Contactpersoon' is verplicht"
+MSG_PHONE_OR_EMAIL = "U moet ten minste een telefoonnummer of een e-mailadres invullen."
+MSG_CONTACT_REQUIRED = "Het veld 'Contactpersoon' is verplicht."
 MSG_PHONE = "Vul een geldig Nederlands telefoonnummer in, zoals 050 599 96 00, +31 50 599 96 00 of 14 050."
 MSG_EMAIL = "Vul een geldig e-mailadres in, zoals naam@gemeente.nl."
 MSG_WEBSITE = "Vul een geldig webadres in, zoals www.gemeente.nl of https://www.gemeente.nl/elip."

@@ -4,7 +4,7 @@ Who: the role Raadplegen ELIP personen for the chosen municipality (``role_requi
 user gets the 403 page). What: the bundle ("gebundelde versie") of each of the municipality's runs
 of the last 3 months (``elip.selectors.downloadable_bundles`` decides, nothing else), and a
 person's own letter from the person's detail — only a letter sent on behalf of the chosen
-municipality to a person it may see now (``elip.selectors.visible_persons``). Anything else is a 404,
+municipality to a person whose screens it may open now (``elip.selectors.persons_reachable``). Anything else is a 404,
 exactly like an id that does not exist. Files are streamed (``FileResponse``), never cached
 (``private, no-store``), and every download writes a read-log row for every person in the file,
 in the same request. File names carry no BSN or name.
@@ -20,7 +20,7 @@ from pib.constants import Role
 from pib.models import Person
 from pib.readlog import log_read
 
-from ..selectors import downloadable_bundles, visible_persons
+from ..selectors import downloadable_bundles, persons_reachable
 
 ROLE = Role.ELIP_PERSONS
 SCREEN_BUNDLE = "Downloaden bestanden: gebundelde ELIP-brieven (PDF)"
@@ -76,7 +76,7 @@ def own_letter(municipality, person):
 def person_letter(request, public_id):
     """The person's own ELIP letter (from 'Details'), read-logged for that person."""
     person = get_object_or_404(
-        visible_persons(request.user, request.municipality).only("pk", "bsn"), public_id=public_id
+        persons_reachable(request.user, request.municipality).only("pk", "bsn"), public_id=public_id
     )
     letter = own_letter(request.municipality, person)
     if letter is None:

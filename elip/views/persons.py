@@ -1,8 +1,12 @@
 """Raadplegen ELIP personen (manual chapter 4): search, overview, detail and its sub-screens.
 
-Every read goes through ``elip.selectors.visible_persons(request.user, request.municipality)``: a person the
-chosen municipality may not see (no letter yet, moved away, another municipality) and any
-sub-object that is not that person's answer 404, exactly like an id that does not exist.
+The search, its count and "Overzicht ELIP" show the municipality's ELIP persons whose obligation
+is active (``elip.selectors.elip_persons_listed``). A person's screens open for
+``elip.selectors.persons_reachable``: those persons plus the ones whose obligation ended while
+their SS402 signal to this municipality still exists (shown with the end status and date). A
+person the chosen municipality may not see (no letter yet, moved away, another municipality,
+SS402 signal gone) and any sub-object that is not that person's answer 404, exactly like an id
+that does not exist.
 Every screen that shows person data writes read-log rows in the same request. The BSN is only
 ever POSTed: it never appears in a URL, a redirect or a log line.
 """
@@ -15,16 +19,17 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
 from pib.access import role_required
-from pib.constants import Role
+from pib.constants import ObligationStatus, Role
 from pib.forms import AccessibleFormMixin, BsnField
 from pib.models import Contract, Exam, Invoice, ReadLogEntry
 from pib.readlog import log_read
 from pib.selectors import EXAM_ORDER, exam_rows, person_list
 from pib.selectors import person_detail as load_person_detail
 from pib.tables import pager, same_query_page_url, table_configure
+from signals.selectors import obligation_ended_on
 
 from ..routes import routes, with_routes
-from ..selectors import visible_persons
+from ..selectors import elip_persons_listed, persons_reachable
 from ..tables import PersonTable
 from .downloads import own_letter
 
@@ -47,7 +52,7 @@ class BsnSearchForm(AccessibleFormMixin, forms.Form):
 
 def _person_or_404(request, public_id):
     """The person behind ``public_id`` if the chosen municipality may see them, else 404."""
-    return get_object_or_404(visible_persons(request.user, request.municipality), public_id=public_id)
+    return get_object_or_404(persons_reachable(request.user, request.municipality), public_id=public_id)
 
 
 @sensitive_post_parameters("bsn")  # masked in error reports, should this view ever fail
@@ -55,7 +60,7 @@ def _person_or_404(request, public_id):
 @require_http_methods(["GET", "HEAD", "POST"])
 def search(request):
     """Zoeken ELIP (§4.1, §4.1.2): the number of ELIP persons and a search by BSN (POST only)."""
-    persons = visible_persons(request.user, request.municipality)
+    persons = elip_persons_listed(request.user, request.municipality)
     if request.method == "POST":
         form = BsnSearchForm(request.POST)
         if form.is_valid():
@@ -83,7 +88,7 @@ def search(request):
 @require_safe
 def overview(request):
     """Overzicht ELIP (§4.1.1): all ELIP persons of the municipality, paginated and sortable."""
-    table = table_configure(PersonTable(person_list(visible_persons(request.user, request.municipality))), request)
+    table = table_configure(PersonTable(person_list(elip_persons_listed(request.user, request.municipality))), request)
     shown = [row.record for row in table.page.object_list] if table.page else []
     if shown:
         log_read(request, screen=SCREEN_LIST, persons=shown, role=ROLE)
@@ -96,12 +101,15 @@ def overview(request):
 def detail(request, public_id):
     """Details <naam> (§4.2–4.5): every field, exams, enrolments, contracts, invoices, extensions,
     and the Routewijzer (``elip.routes``, annotated on the same person query)."""
-    person = load_person_detail(with_routes(visible_persons(request.user, request.municipality)), public_id)
+    person = load_person_detail(with_routes(persons_reachable(request.user, request.municipality)), public_id)
     if person is None:
         raise Http404("Geen ELIP-inburgeraar")
     log_read(request, screen=SCREEN_DETAIL, persons=[person], role=ROLE)
+    ended = person.obligation_status != ObligationStatus.OBLIGED
     context = {
         "person": person,
+        "obligation_ended": ended,
+        "obligation_ended_on": obligation_ended_on(request.municipality, person) if ended else None,
         "exam_rows": exam_rows(person),
         "enrolments": person.enrolments.all(),
         "contracts": person.contracts.all(),

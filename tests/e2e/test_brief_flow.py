@@ -80,8 +80,8 @@ def test_enrol_change_and_withdraw_in_the_browser(browser_page, login):
     page.click("button:has-text('Verstuur')")
     page.wait_for_load_state()
     body = page.locator("main").inner_text()
-    assert "U moet tenminste een telefoonnummer of een e-mailadres invullen." in body
-    assert "Het veld 'Contactpersoon' is verplicht" in body
+    assert "U moet ten minste een telefoonnummer of een e-mailadres invullen." in body
+    assert "Het veld 'Contactpersoon' is verplicht." in body
     # static/js/portal.js moves focus to the error summary; its links lead to the fields
     assert page.evaluate("document.activeElement.classList.contains('error-summary')")
     page.click(".error-summary a:has-text('Contactpersoon')")
@@ -102,7 +102,7 @@ def test_enrol_change_and_withdraw_in_the_browser(browser_page, login):
     page.wait_for_load_state()
 
     # The confirmation step: nothing saved yet
-    assert "Klik op Versturen om de mutaties definitief te versturen." in page.content()
+    assert "Klik op 'Aanmelden' om de aanmelding definitief te maken." in page.content()
     assert not ElipEnrolment.objects.exists()
     step(page, "06-bevestigen-aanmelden")
     page.click("button:has-text('Aanmelden')")

@@ -176,7 +176,7 @@ def test_keyboard_only_skip_link_login_and_enrol(browser_page):
     press_and_wait(page, "Space")
 
     # Confirmation step: nothing saved yet; "Aanmelden" with Enter.
-    assert "Klik op Versturen om de mutaties definitief te versturen." in page.locator("main").inner_text()
+    assert "Klik op 'Aanmelden' om de aanmelding definitief te maken." in page.locator("main").inner_text()
     assert not ElipEnrolment.objects.exists()
     tab_to(page, text="Aanmelden")
     press_and_wait(page, "Enter")
@@ -353,7 +353,7 @@ def test_nojs_municipality_chooser_enrol_confirm_overview_and_details(nojs_page,
             page.fill(f"#{field_id}", value)
     page.get_by_role("button", name="Verstuur").click()
     page.wait_for_load_state()
-    assert "Klik op Versturen om de mutaties definitief te versturen." in page.locator("main").inner_text()
+    assert "Klik op 'Aanmelden' om de aanmelding definitief te maken." in page.locator("main").inner_text()
     assert not ElipEnrolment.objects.exists()
     page.get_by_role("button", name="Aanmelden").click()
     page.wait_for_load_state()

@@ -154,12 +154,12 @@ def test_invalid_enrol_shows_dutch_errors_and_saves_nothing(client_):
     )
     assert response.status_code == 200
     page = text(response)
-    assert "U moet tenminste een telefoonnummer of een e-mailadres invullen." in page
-    assert "Het veld 'Contactpersoon' is verplicht" in page
+    assert "U moet ten minste een telefoonnummer of een e-mailadres invullen." in page
+    assert "Het veld 'Contactpersoon' is verplicht." in page
     assert "Vul een geldige postcode in, zoals 1234 AB." in page
     assert 'aria-invalid="true"' in page
     assert "<title>Fout: " in page
-    assert 'href="#id_letter_phone">Telefoonnummer in de brief: U moet tenminste' in page
+    assert 'href="#id_letter_phone">Telefoonnummer in de brief: U moet ten minste' in page
     assert 'value="Kempkensberg"' in page  # what was typed stays
     assert not ElipEnrolment.objects.exists()
 
@@ -168,7 +168,7 @@ def test_valid_enrol_shows_confirmation_and_saves_nothing_until_confirmed(client
     response = client_.post(reverse("elip:brief_enrol"), FORM)
     assert response.status_code == 200
     page = text(response)
-    assert "Klik op Versturen om de mutaties definitief te versturen. Wilt u dit niet? Klik dan op Annuleren." in page
+    assert "Klik op 'Aanmelden' om de aanmelding definitief te maken. Wilt u dit niet? Klik dan op 'Annuleren'." in page
     assert ">Aanmelden</button>" in page and ">Annuleren</a>" in page
     assert "06 11112222" in page and "9722 TB" in page  # the normalised data, grouped for reading, for a last look
     assert "Bekijk voorbeeldbrief (PDF)" in page

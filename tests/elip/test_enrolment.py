@@ -69,7 +69,7 @@ def test_web_address_is_optional():
 
 def test_contact_person_is_required_with_the_manuals_message():
     assert errors_of({**VALID, "contact_name": "   "}) == {"contact_name": [MSG_CONTACT_REQUIRED]}
-    assert MSG_CONTACT_REQUIRED == "Het veld 'Contactpersoon' is verplicht"
+    assert MSG_CONTACT_REQUIRED == "Het veld 'Contactpersoon' is verplicht."
 
 
 @pytest.mark.parametrize(

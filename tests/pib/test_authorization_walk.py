@@ -47,8 +47,10 @@ pytestmark = pytest.mark.django_db
 A, B = "GM0363", "GM0014"  # Amsterdam sorts before Groningen: a user of both starts in A
 # Health probes for load balancers (elip/health.py): no login, no person data; metrics 404 without a token.
 PUBLIC_PROBES = {"health", "health_live", "metrics"}
-PASSWORD_FREE_PUBLIC = {"login"} | PUBLIC_PROBES  # URL names anybody may open (no data)
-AUTH_VIEWS = {"login", "logout"} | PUBLIC_PROBES  # not portal views: no role
+# Sign-in pages anybody may open (no data): Django's login, account activation by code (mijnduo).
+SIGN_IN = {"login", "mijnduo:activate"}
+PASSWORD_FREE_PUBLIC = SIGN_IN | PUBLIC_PROBES  # URL names anybody may open (no data)
+AUTH_VIEWS = SIGN_IN | {"logout"} | PUBLIC_PROBES  # not portal views: no role
 SKIP_POST = {"logout"}  # would end the session in the middle of the walk
 UNSAFE = ("POST",)
 OK_FOR_OWN = {200, 302, 303, 400, 404, 405}

@@ -50,6 +50,7 @@ from django.test import Client
 from elip.models import ElipEnrolment, ElipEnrolmentChange
 from elip.services.enrolment import enrolment_enrol
 from letters.models import Letter
+from mijnduo.models import AccountChange, ActivationCode, MunicipalAccount
 from pib.access import SESSION_KEY
 from pib.constants import Role
 from pib.models import Authorisation, Person
@@ -168,6 +169,7 @@ EXTRA_FIELDS = {
     "signals:results": ["signaal", "alle", "pagina_signaal", "pagina", "sortering"],
     "signals:contact_person": ["medewerker", "terug"],
     "login": ["username", "password", "next"],
+    "mijnduo:user_roles": ["roles"],
 }
 # A screen whose button performs its action with any body (there is nothing to type).
 ACTION_WITH_ANY_BODY = {("elip:brief_withdraw", "aangemeld")}
@@ -181,7 +183,19 @@ ENGLISH = re.compile(
     r"This field|Enter a |Select a valid|Ensure this|Null characters|not allowed|is required|Invalid|"
     r"Please |valid date|valid number|Forbidden|Server Error|Bad Request|Not Found",
 )
-DIGEST_MODELS = (ElipEnrolment, ElipEnrolmentChange, Signal, SignalStatusChange, PersonContact, Letter, Person)
+DIGEST_MODELS = (
+    ElipEnrolment,
+    ElipEnrolmentChange,
+    Signal,
+    SignalStatusChange,
+    PersonContact,
+    Letter,
+    Person,
+    Authorisation,
+    AccountChange,
+    ActivationCode,
+    MunicipalAccount,
+)
 
 
 def digest() -> str:
@@ -656,7 +670,7 @@ BAD_ENROLMENT = [
     ("contact_house_number", "99999999999999999999", "Vul een huisnummer in met alleen cijfers"),
     ("contact_house_number", "\u00b2", "Vul een huisnummer in met alleen cijfers"),
     ("contact_house_number_addition", "\U0001f600", "Vul een toevoeging in"),
-    ("contact_name", "", "Het veld 'Contactpersoon' is verplicht"),
+    ("contact_name", "", "Het veld 'Contactpersoon' is verplicht."),
     ("contact_name", "x" * 5000, "Vul hier hoogstens"),
     ("contact_city", "Amsterdam\x00", ""),
 ]

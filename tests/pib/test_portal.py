@@ -108,8 +108,16 @@ def test_wet_inburgering_roles_show_their_parts_as_not_available_without_links()
 
 @pytest.mark.django_db
 def test_all_roles_show_every_part_of_the_manual_in_its_order():
-    response = logged_in("alles", {"GM0014": list(Role)}).get(reverse("start"))
+    response = logged_in("alles", {"GM0014": [r for r in Role if r != Role.MIJN_DUO_ADMIN]}).get(reverse("start"))
     assert titles(response) == MANUAL_ORDER
+
+
+@pytest.mark.django_db
+def test_the_mijn_duo_beheerder_also_sees_gebruikers_en_accountrollen_in_alphabetical_place():
+    response = logged_in("alles", {"GM0014": list(Role)}).get(reverse("start"))
+    shown = titles(response)
+    assert shown[shown.index("Downloaden bestanden") + 1] == "Gebruikers en accountrollen"
+    assert [t for t in shown if t != "Gebruikers en accountrollen"] == MANUAL_ORDER
 
 
 def test_view_only_parts_are_left_out_when_the_muteren_role_includes_them():
@@ -124,7 +132,14 @@ def test_every_part_of_this_portal_links_to_its_screen():
     for part in PARTS:
         if part.title in parts:  # a view-only part is left out beside its 'muteren' part
             assert parts[part.title] == (reverse(part.url_name) if part.url_name else "")
-    assert sum(bool(url) for url in parts.values()) == 4  # the three ELIP parts and Downloaden bestanden
+    linked = {title for title, url in parts.items() if url}
+    assert linked == {
+        "Beheren ELIP brief",
+        "Downloaden bestanden",
+        "Gebruikers en accountrollen",  # the Mijn DUO-beheerder's part
+        "Raadplegen ELIP personen",
+        "Raadplegen en muteren ELIP signalen",
+    }
 
 
 @pytest.mark.django_db

@@ -4,7 +4,6 @@ import datetime as dt
 import re
 
 import pytest
-from django.urls import reverse
 
 from pib.constants import Role
 from pib.models import ReadLogEntry
@@ -225,12 +224,12 @@ def test_results_table_columns_and_values(client_signals, own_person, user):
     assert "<script>" not in page and "style=" not in page
 
 
-def test_bsn_links_to_person_detail_by_public_id(client_signals, own_person):
+def test_bsn_is_no_link_for_a_user_with_only_the_signals_role(client_signals, own_person):
+    """DOMAIN.md: a link only where the user may follow it (tests/signals/test_results_issue13.py)."""
     SignalFactory(person=own_person)
     page = html(client_signals.get("/signalen/resultaten/alle/"))
-    url = reverse("elip:person_detail", kwargs={"public_id": own_person.public_id})
-    assert f'href="{url}"' in page
-    assert own_person.bsn not in url
+    assert own_person.bsn in page
+    assert "/elip/personen/" not in page
 
 
 def test_results_page_is_read_logged(client_signals, own_person):
