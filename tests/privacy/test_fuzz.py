@@ -169,6 +169,12 @@ FORMS = {
     # valid input: the confirmation step (200, nothing saved yet) instead of an error
     "brief-aanmelden": (lambda w: "/elip/brief/aanmelden/", sorted(VALID_ENROLMENT) + ["gegevens"], ()),
     "brief-aanmelden-bevestigen": (lambda w: "/elip/brief/aanmelden/bevestigen/", ["gegevens", "bevestig"], ()),
+    "mijnduo-nieuwe-gebruiker": (
+        lambda w: "/mijn-duo/gebruikers/nieuw/",
+        ["username", "first_name", "last_name", "email", "roles"],
+        ("aangemaakt",),
+    ),
+    "mijnduo-activeren": (lambda w: "/mijn-duo/activeren/", ["username", "code", "password1", "password2"], ()),
 }
 CONFIRM_PAGES = {"brief-aanmelden": 'action="/elip/brief/aanmelden/bevestigen/"'}
 QUERY_PAGES = {
