@@ -12,10 +12,16 @@ from elip.services.registry import obligation_end
 from pib.constants import ObligationStatus, Role
 from signals.constants import SignalCode
 from signals.models import Signal
-from tests.elip.persons_data import GRONINGEN, elip_person, full_history
-from tests.pib.factories import UserFactory
+from tests.elip.persons_data import GRONINGEN, full_history
+from tests.pib.factories import PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def elip_person(code, **kwargs):
+    """An ELIP person (the letter was sent) living in ``code``."""
+    return PersonFactory(code=code, elip=True, **kwargs)
+
 
 ENDED_ON = dt.date(2025, 4, 9)
 

@@ -11,10 +11,17 @@ from elip.services.registry import obligation_end, person_move
 from pib.constants import ObligationStatus, Role
 from signals.constants import SignalCode, SignalStatus
 from signals.models import Signal
-from tests.pib.factories import UserFactory, municipality
-from tests.signals.factories import SignalFactory, elip_person
+from tests.pib.factories import PersonFactory, UserFactory, municipality
+from tests.signals.factories import SignalFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def elip_person(code, **kwargs):
+    """An ELIP person (the letter was sent) living in ``code``."""
+    return PersonFactory(code=code, elip=True, **kwargs)
+
+
 SEARCH = "/signalen/"
 AMSTERDAM, GRONINGEN = "GM0363", "GM0014"
 
