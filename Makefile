@@ -8,14 +8,16 @@ PY := $(VENV)/bin/python
 DEMO_PERSONS ?= 3000
 DEMO_SEED ?= 2025
 PORT ?= 8000
+# The demo accounts (USERS + ADMINS of the demo generator); make demo prints their backup codes.
+DEMO_ACCOUNTS := groningen amsterdam personen brief signalen regio geenrol duo-beheer duo-accounts
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/elip
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/14
 # The money-boundary tests (marker both_databases) run a second time on the embedded default, SQLite.
 TEST_SQLITE_URL ?= sqlite:///$(CURDIR)/var/test-money.sqlite3
 
-.PHONY: setup demo-setup system-packages demo-packages venv services demo test test-fast lint bench lock
+.PHONY: setup demo-setup system-packages demo-packages venv oidc-provider services demo test test-fast lint bench lock
 
-setup: system-packages venv
+setup: system-packages venv oidc-provider
 demo-setup: demo-packages venv
 
 # Debian packages (as root or through sudo; skipped when present): python3-venv, Pango and
@@ -31,6 +33,13 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	touch $@
 
 venv: $(VENV)/.installed
+
+# The real OpenID Provider the sign-in tests run (node-oidc-provider, pinned in package-lock.json).
+tests/oidc/node_modules/.installed: tests/oidc/package.json tests/oidc/package-lock.json
+	npm ci --prefix tests/oidc --no-audit --no-fund
+	touch $@
+
+oidc-provider: tests/oidc/node_modules/.installed
 
 services:
 	@bash scripts/services.sh
@@ -49,6 +58,7 @@ demo: demo-setup
 	$(DEMO_ENV) $(PY) manage.py seed_demo --persons $(DEMO_PERSONS) --seed $(DEMO_SEED) --if-empty
 	$(DEMO_ENV) $(PY) manage.py elip_run
 	$(DEMO_ENV) $(PY) manage.py demo_events --seed $(DEMO_SEED)
+	$(DEMO_ENV) $(PY) manage.py backup_codes $(DEMO_ACCOUNTS)
 	@echo "Portal: http://127.0.0.1:$(PORT)/  (DUO-beheer: http://127.0.0.1:$(PORT)/beheer/)"
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 

@@ -76,6 +76,7 @@ def choose_municipality(request, municipality_id) -> bool:
     if not Authorisation.objects.filter(user=request.user, municipality_id=municipality_id).exists():
         return False
     request.session[SESSION_KEY] = int(municipality_id)
+    request.session.cycle_key()  # a new session key at every municipality switch
     return True
 
 

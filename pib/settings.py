@@ -42,11 +42,16 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "django_structlog",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "pib",
     "elip",
     "signals",
     "letters",
     "mijnduo",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -62,11 +67,16 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request_id (X-Request-ID or new) and user_id on every log line of the request.
     "django_structlog.middlewares.RequestMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SessionLimitsMiddleware",
+    "accounts.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "pib.access.ChosenMunicipalityMiddleware",
     # Registry history (django-simple-history) records which DUO admin made each change.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a locked-out sign-in into the lockout page (accounts.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pib.urls"
@@ -101,10 +111,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "accounts.validators.DutchMinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Django's common list plus Dutch common passwords, also with digits around them; >= 5 distinct characters.
+    {"NAME": "accounts.validators.CommonPasswordBaseValidator"},
 ]
+# AxesBackend first: refuses locked-out attempts before ModelBackend checks the password.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "login"
@@ -133,8 +147,12 @@ STORAGES = {
 }
 
 # --- Security -------------------------------------------------------------
+SESSION_ENGINE = "accounts.sessions"  # database sessions with the user id beside each row
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=15)
+SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=12)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True  # every request moves the idle deadline
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
@@ -144,6 +162,46 @@ SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# --- Sign-in: lockout (django-axes) and second factor (django-otp) ----------------------------------
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: per account and per IP
+AXES_COOLOFF_TIME = None  # a lockout stays until a DUO admin deletes the attempt in /beheer/
+AXES_RESET_ON_SUCCESS = False  # see accounts.receivers.forget_own_failures
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+AXES_USERNAME_CALLABLE = "accounts.lockout.client_username"
+AXES_VERBOSE = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failed attempt, for DUO-beheer (Axes → toegangsfouten)
+OTP_TOTP_ISSUER = "Portal Inburgering DUO"
+
+# --- Single sign-on: OpenID Connect (mozilla-django-oidc; accounts/oidc.py; README "Inloggen / sign-in")
+OIDC_ENABLED = env.bool("OIDC_ENABLED", default=False)
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("accounts.oidc.PortalOIDCBackend")
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_OP_LOGOUT_ENDPOINT = env.str("OIDC_OP_LOGOUT_ENDPOINT", default="")
+OIDC_USERNAME_CLAIM = env.str("OIDC_USERNAME_CLAIM", default="sub")
+OIDC_CREATE_USER = env.bool("OIDC_CREATE_USER", default=True)
+OIDC_ORGANISATION_CLAIM = env.str("OIDC_ORGANISATION_CLAIM", default="")
+OIDC_ORGANISATION_MAP = env.dict("OIDC_ORGANISATION_MAP", default={})
+OIDC_ROLE_MODE = env.str("OIDC_ROLE_MODE", default="check")  # check | grant
+OIDC_GRANT_ROLES = env.list("OIDC_GRANT_ROLES", default=[])
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True  # for the provider logout (id_token_hint); holds no BSN
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+OIDC_CALLBACK_CLASS = "accounts.views.SsoCallbackView"
+LOGIN_REDIRECT_URL_FAILURE = "/inloggen/"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # --- Celery ---------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -174,6 +232,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "signals.tasks.apply_retention",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Expired sessions: every day at 03:15 Europe/Amsterdam.
+    "clear-sessions": {
+        "task": "accounts.tasks.clear_sessions",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 
 # --- E-mail (activation codes of the Mijn DUO-beheerder) ------------------
@@ -201,6 +264,8 @@ METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 # JSON lines in production (LOG_FORMAT=json), readable text otherwise; BSNs and names scrubbed.
 LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 LOGGING = logging_config(level=env.str("LOG_LEVEL", default="INFO"), fmt=LOG_FORMAT)
+# django-axes logs every sign-in at INFO (usernames masked); failures and lockouts stay.
+LOGGING.setdefault("loggers", {})["axes"] = {"level": "WARNING"}
 configure_structlog()
 DJANGO_STRUCTLOG_CELERY_ENABLED = True
 DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False

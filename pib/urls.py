@@ -1,13 +1,11 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
 
 urlpatterns = [
     path("", views.start, name="start"),
-    path("inloggen/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
-    path("uitloggen/", views.LogoutView.as_view(), name="logout"),
+    path("", include("accounts.urls")),
     path("gemeente-kiezen/", views.choose_municipality_view, name="choose_municipality"),
     path("elip/", include("elip.urls")),
     path("signalen/", include("signals.urls")),

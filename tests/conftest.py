@@ -25,6 +25,44 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
+def verified_device(user):
+    """A confirmed backup-code device of ``user`` (created once): what a session is verified with."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    device, _ = StaticDevice.objects.get_or_create(user=user, name="Test", defaults={"confirmed": True})
+    return device
+
+
+@pytest.fixture(autouse=True)
+def _force_login_with_second_factor(monkeypatch):
+    """``client.force_login(user)`` and ``client.login(...)`` stand for a completed sign-in: password
+    *and* second factor (the session carries the OTP device, as ``django_otp.login`` leaves it).
+    Tests of the sign-in itself use the real forms (tests/accounts, tests/e2e)."""
+    from django.test.client import ClientMixin
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = verified_device(user).persistent_id
+        session.save()
+
+    def login(self, **credentials):
+        # django-axes needs the request Client.login() does not pass; the password check is the same.
+        from django.contrib.auth.backends import ModelBackend
+
+        user = ModelBackend().authenticate(None, **credentials)
+        if user is None:
+            return False
+        force_login(self, user)
+        return True
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)
+    monkeypatch.setattr(ClientMixin, "login", login)
+
+
 def load_reference_data():
     """The rows data migrations load (342 municipalities, the ELIP policy versions), if missing."""
     from django.apps import apps

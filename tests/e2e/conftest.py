@@ -38,6 +38,46 @@ def _browser():
         browser.close()
 
 
+SESSION_SCAN = {"rows": 0, "tests": 0}
+
+
+def bsn_like_numbers(text: str) -> set[str]:
+    """Nine-digit runs in ``text`` that pass the elfproef (what a BSN looks like)."""
+    import re
+
+    from stdnum.nl import bsn
+
+    return {m for m in re.findall(r"(?<!\d)\d{9}(?!\d)", text) if bsn.is_valid(m)}
+
+
+@pytest.fixture(autouse=True)
+def _no_bsn_in_any_session(request):
+    """After every browser test (before its database is flushed): decode every session row and fail
+    if any holds a nine-digit number passing the elfproef. A BSN never lives in a session."""
+    yield
+    if "live_server" not in request.fixturenames:
+        return
+    import json
+
+    from accounts.models import PortalSession
+
+    found = []
+    for row in PortalSession.objects.all():
+        data = json.dumps(row.get_decoded(), default=str)
+        SESSION_SCAN["rows"] += 1
+        found += sorted(bsn_like_numbers(data + row.session_data))
+    SESSION_SCAN["tests"] += 1
+    assert not found, f"a session holds BSN-like numbers: {found}"
+
+
+def pytest_terminal_summary(terminalreporter):
+    if SESSION_SCAN["tests"]:
+        terminalreporter.write_line(
+            f"[session scan] {SESSION_SCAN['rows']} session rows after {SESSION_SCAN['tests']} browser tests: "
+            "scanned for elfproef-valid nine-digit numbers"
+        )
+
+
 @pytest.fixture
 def browser_page(_browser, live_server):
     context = _browser.new_context(base_url=live_server.url, locale="nl-NL", accept_downloads=True)
@@ -49,12 +89,25 @@ def browser_page(_browser, live_server):
 
 @pytest.fixture
 def login():
+    """Both steps through the real forms: the password, then a fresh backup code (second factor)."""
+
     def _login(page, username, password=PASSWORD):
+        from django.contrib.auth import get_user_model
+
+        from accounts.services import issue_backup_codes
+
         page.goto("/inloggen/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)
         page.click("button[type=submit]")
         page.wait_for_load_state()
+        if "/inloggen/tweede-stap/" in page.url or "/inloggen/authenticator-koppelen/" in page.url:
+            code = issue_backup_codes(get_user_model().objects.get(username=username), 1)[0]
+            if "/inloggen/authenticator-koppelen/" in page.url:
+                page.goto(page.url.replace("/inloggen/authenticator-koppelen/", "/inloggen/tweede-stap/"))
+            page.fill("#id_token", code)
+            page.click("main button[type=submit]")
+            page.wait_for_load_state()
 
     return _login
 

@@ -14,8 +14,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from accounts.services import issue_backup_codes
 from elip.constants import EnrolmentStatus
 from elip.models import ElipEnrolment, PolicyVersion, RunMunicipality, SelectionRun
 from pib.constants import Role
@@ -80,7 +82,8 @@ def press_and_wait(page, key: str) -> None:
 
 
 def keyboard_login(page, username: str) -> None:
-    """The first (and only) goto: the login page. Skip link → main → fields by typing, Enter submits."""
+    """The first (and only) goto: the login page. Skip link → main → fields by typing, Enter submits;
+    the same on the second-factor page with a backup code."""
     page.goto("/inloggen/")
     page.keyboard.press("Tab")
     info = focused(page)
@@ -93,7 +96,13 @@ def keyboard_login(page, username: str) -> None:
     page.keyboard.type(username)
     page.keyboard.press("Tab")
     assert focused(page)["id"] == "id_password"
+    code = issue_backup_codes(get_user_model().objects.get(username=username), 1)[0]
     page.keyboard.type(PASSWORD)
+    press_and_wait(page, "Enter")
+    # The second factor, by keyboard too: Tab to the code field (focus visible on the way), Enter submits.
+    assert page.locator("h1").inner_text() == "Tweede stap: code invullen"
+    tab_to(page, css="#id_token")
+    page.keyboard.type(code)
     press_and_wait(page, "Enter")
     assert page.locator("h1").inner_text() == "Inburgering"
 

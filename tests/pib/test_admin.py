@@ -42,6 +42,13 @@ def populated(django_user_model):
     RoleChange.objects.create(actor=operator, user=admin_user, kind="groep", action="toegekend", what="x")
     ReadLogEntry.objects.create(user=admin_user, screen="test", person=person)
     PersonContact.objects.create(municipality=person.municipality, person=person, user=admin_user)
+    # Sign-in records: an authenticator device, a failed and a successful attempt (django-axes).
+    from django.test import Client
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=admin_user, name="Authenticator-app")
+    Client().post(reverse("login"), {"username": "groningen", "password": "onjuist-wachtwoord"})
+    Client().post(reverse("login"), {"username": "amsterdam", "password": "Inburgering-Demo-2025"})
     return person
 
 
