@@ -11,7 +11,7 @@ MAKEFILE = Path(__file__).resolve().parents[2] / "Makefile"
 
 
 def demo_module():
-    for name in ("elip.demo.accounts", "pib.demo.accounts"):  # the generator is moving to elip/demo
+    for name in ("elip.demo.accounts", "pib.demo.accounts"):  # the demo generator, wherever it lives
         try:
             return importlib.import_module(name)
         except ModuleNotFoundError:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.oidc.fixtures import oidc_provider  # noqa: F401 - the real OpenID Provider (tests/e2e/test_sso.py)
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

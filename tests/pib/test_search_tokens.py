@@ -3,16 +3,19 @@ lands in the session — not in the signals search, not in the DUO admin's searc
 
 import json
 import re
+from importlib import import_module
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
-from django.contrib.sessions.models import Session
+from django.conf import settings
 from django.test import RequestFactory
 from django.urls import reverse
 
 from pib.search_tokens import KEEP, search_load, search_store
 from tests.pib.factories import PersonFactory, municipality
 from tests.signals.factories import SignalFactory, signals_user
+
+SessionStore = import_module(settings.SESSION_ENGINE).SessionStore  # the portal's session engine
+Session = SessionStore.get_model_class()  # its table (accounts.PortalSession)
 
 pytestmark = pytest.mark.django_db
 

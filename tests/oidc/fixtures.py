@@ -1,6 +1,7 @@
-"""A real OpenID Provider for the SSO tests: panva/node-oidc-provider (pinned in package.json and
-package-lock.json, installed with ``npm ci``), started per test on a free loopback port, with the
-portal's live server as its only client. The portal's OIDC settings point at it."""
+"""``oidc_provider``: a real OpenID Provider for the SSO tests (tests/e2e/test_sso.py), namely
+panva/node-oidc-provider (pinned in package.json and package-lock.json, installed with ``npm ci``),
+started per test on a free loopback port, with the portal's live server as its only client. The
+portal's OIDC settings point at it."""
 
 import os
 import socket
@@ -9,8 +10,6 @@ import time
 from pathlib import Path
 
 import pytest
-
-from tests.e2e.conftest import _browser, _no_bsn_in_any_session, browser_page  # noqa: F401 - same browser, same scan
 
 HERE = Path(__file__).parent
 CLIENT_ID = "elip-portal"
