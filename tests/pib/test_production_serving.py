@@ -2,8 +2,8 @@
 services, ``collectstatic`` as the Dockerfile runs it, ``migrate`` and gunicorn as the web service
 runs them, behind a TLS proxy (requests carry ``X-Forwarded-Proto: https`` as Caddy sends them).
 
-Every static URL that the pages reference (login, start page, signals, ELIP persons, Django admin
-login and index, and the ``url(...)`` references inside the CSS) answers 200 with a far-future
+Every static URL that the pages reference (login, second factor, start page, signals, ELIP persons,
+Django admin index, and the ``url(...)`` references inside the CSS) answers 200 with a far-future
 ``Cache-Control``; the pages themselves answer 200 and are not cached. /gezondheid/live/ answers.
 """
 
@@ -20,7 +20,9 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 import yaml
+from django.contrib.auth import get_user_model
 
+from accounts.services import issue_backup_codes
 from pib.constants import Role
 from tests.pib.factories import UserFactory
 
@@ -165,12 +167,24 @@ def test_the_production_path_serves_every_referenced_static_file(gunicorn, setti
             headers={"Content-Type": "application/x-www-form-urlencoded", "Referer": f"https://{HOST}{login_url}"},
         )
         assert response.status == 302, f"login {username}: {response.status}"
+        # The second step: a backup code of the account (as DUO-beheer hands out), through the form.
+        second = response.getheader("Location")
+        assert second.startswith("/inloggen/tweede-stap/"), second
+        code = issue_backup_codes(get_user_model().objects.get(username=username), 1)[0]
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', visit(second)).group(1)
+        response, _ = browser.request(
+            "POST",
+            "/inloggen/tweede-stap/",
+            body=f"csrfmiddlewaretoken={token}&token={code}&next={next_url}",
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Referer": f"https://{HOST}{second}"},
+        )
+        assert response.status == 302, f"second factor {username}: {response.status}"
 
     log_in("/inloggen/", "productie", "/")
     for url in ("/", "/signalen/", "/elip/personen/", "/elip/brief/"):
         visit(url)
     browser.cookies.clear()
-    log_in("/beheer/login/", "duo-beheer", "/beheer/")
+    log_in("/inloggen/", "duo-beheer", "/beheer/")  # /beheer/login/ sends here
     visit("/beheer/")
 
     assets = set()
