@@ -14,11 +14,16 @@
     form.querySelectorAll(selector).forEach(function (el) { el.textContent = text; });
   }
 
+  // After "Selecteer alle N gevonden signalen" every found signal counts, minus those unticked here.
+  var acrossPages = form.querySelector("input[name=alle_gevonden]");
+  var found = parseInt(form.getAttribute("data-found-count") || "0", 10);
+
   function update() {
     var checked = boxes.filter(function (b) { return b.checked; }).length;
-    counters.forEach(function (c) { c.textContent = String(checked); });
-    setText(".js-selected-verb", checked === 1 ? "is" : "zijn");
-    setText(".js-selected-noun", checked === 1 ? "signaal" : "signalen");
+    var selected = acrossPages ? found - (boxes.length - checked) : checked;
+    counters.forEach(function (c) { c.textContent = String(selected); });
+    setText(".js-selected-verb", selected === 1 ? "is" : "zijn");
+    setText(".js-selected-noun", selected === 1 ? "signaal" : "signalen");
     if (all) {
       all.checked = checked > 0 && checked === boxes.length;
       all.indeterminate = checked > 0 && checked < boxes.length;
