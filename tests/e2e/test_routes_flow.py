@@ -4,6 +4,7 @@ native progress bars that work without JavaScript, axe clean. Screenshot: docs/s
 
 import datetime as dt
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,8 @@ from django.urls import reverse
 from pib.constants import AttemptResult, ExamComponent, Role
 from tests.e2e.axe import assert_no_axe_violations
 from tests.e2e.conftest import screenshot
-from tests.elip.persons_data import GRONINGEN, elip_person
-from tests.pib.factories import UserFactory, add_exam
+from tests.elip.persons_data import GRONINGEN
+from tests.pib.factories import PersonFactory, UserFactory, add_exam
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -25,8 +26,10 @@ def test_routewijzer_on_the_person_detail(browser_page, login):
     UserFactory(username="anna", roles={GRONINGEN: [Role.ELIP_PERSONS]})
     # The term end is 25 weeks from the real today (the live server's clock is not frozen: the
     # session cookie must not expire in the browser).
-    person = elip_person(
-        GRONINGEN,
+    person = PersonFactory(
+        elip=True,
+        code=GRONINGEN,
+        loan_used=Decimal("8720"),
         first_names="Amina",
         last_name="Haddad",
         term_end=dt.date.today() + dt.timedelta(weeks=25),
