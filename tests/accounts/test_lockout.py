@@ -6,10 +6,12 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group
 from django.db import connections
 from django.test import Client
 
 from accounts.lockout import LOCKOUT_MESSAGE
+from pib.duo_groups import ACCOUNTS
 from tests.accounts.conftest import PASSWORD, password_step
 from tests.pib.factories import UserFactory
 
@@ -55,10 +57,12 @@ def test_five_failures_from_one_ip_lock_that_ip_for_every_account(anna):
 
 @pytest.mark.django_db
 def test_a_duo_admin_lifts_the_lockout_in_beheer(anna):
+    """DUO accountbeheer (not a superuser: least privilege) deletes the attempt in /beheer/."""
     for _ in range(5):
         password_step(Client(), "anna", "onjuist-wachtwoord")
     assert password_step(Client(), "anna", PASSWORD).status_code == 429
-    admin = UserFactory(username="duo-beheer", is_staff=True, is_superuser=True)
+    admin = UserFactory(username="duo-accounts", is_staff=True)
+    admin.groups.add(Group.objects.get(name=ACCOUNTS))
     beheer = Client(REMOTE_ADDR="192.0.2.99")
     beheer.force_login(admin)
     listing = beheer.get("/beheer/axes/accessattempt/")

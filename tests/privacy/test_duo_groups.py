@@ -58,7 +58,7 @@ def test_functional_group_deletes_no_signal_person_letter_or_readlog_and_manages
     ):
         assert forbidden not in perms, forbidden
     accounts = {f"{a}.{c}" for a, c in permission_codenames(ACCOUNTS)}
-    assert {p.split(".")[0] for p in accounts} <= {"auth", "pib"}
+    assert {p.split(".")[0] for p in accounts} <= {"auth", "pib", "axes", "otp_totp", "otp_static"}
     assert not any(p.endswith(("_person", "_signal", "_letter", "_group", "_permission")) for p in accounts)
 
 
