@@ -52,6 +52,12 @@ def test_the_code_keeps_the_contracts():
     assert "Contracts: 2 kept, 0 broken." in result.stdout
 
 
+def test_every_app_of_the_project_is_in_the_layers():
+    """A new app outside the contracts would be unchecked: every folder with an apps.py is listed."""
+    apps = {path.parent.name for path in ROOT.glob("*/apps.py")}
+    assert apps == set(architecture.APPS)
+
+
 def test_the_copy_keeps_them_too(tree):
     assert lint_imports(tree).returncode == 0
 
