@@ -176,7 +176,25 @@ FORMS = {
     ),
     "mijnduo-activeren": (lambda w: "/mijn-duo/activeren/", ["username", "code", "password1", "password2"], ()),
 }
-CONFIRM_PAGES = {"brief-aanmelden": 'action="/elip/brief/aanmelden/bevestigen/"'}
+# Beheren ELIP brief once the municipality is enrolled: change and withdraw (§3.5, §3.6).
+FORMS_ENROLLED = {
+    "brief-wijzigen": (lambda w: "/elip/brief/wijzigen/", sorted(VALID_ENROLMENT) + ["gegevens"], ()),
+    "brief-wijzigen-bevestigen": (
+        lambda w: "/elip/brief/wijzigen/bevestigen/",
+        ["gegevens", "bevestig"],
+        ("De wijziging van uw ELIP-gegevens is opgeslagen.",),
+    ),
+    # any POST withdraws, as the manual's "Meld af" button does; rolled back after each example
+    "brief-afmelden": (
+        lambda w: "/elip/brief/afmelden/",
+        ["bevestig", "gegevens"],
+        ("Uw gemeente is afgemeld voor de ELIP-ondersteuning.",),
+    ),
+}
+CONFIRM_PAGES = {
+    "brief-aanmelden": 'action="/elip/brief/aanmelden/bevestigen/"',
+    "brief-wijzigen": 'action="/elip/brief/wijzigen/bevestigen/"',
+}
 QUERY_PAGES = {
     "query: overzicht-elip": (lambda w: "/elip/personen/overzicht/", ["pagina", "sorteer", "per_pagina", "per_page"]),
     "query: selecteren-signalen": (
@@ -197,6 +215,26 @@ def test_fuzz_form(world, form):
     url_for, names, action_ok = FORMS[form]
     runner = Runner(world[1])
     url = url_for(world)
+
+    @settings(PROFILE)
+    @given(data=fields_strategy(names))
+    def run(data):
+        runner.request("POST", url, data, form=form, action_ok=action_ok, confirm_page=CONFIRM_PAGES.get(form, ""))
+
+    run()
+    assert FUZZ_COUNTS[form] >= PROFILE.max_examples * 0.9
+
+
+@pytest.fixture
+def world_enrolled():
+    return _make_world("aangemeld")
+
+
+@pytest.mark.parametrize("form", sorted(FORMS_ENROLLED))
+def test_fuzz_form_of_an_enrolled_municipality(world_enrolled, form):
+    url_for, names, action_ok = FORMS_ENROLLED[form]
+    runner = Runner(world_enrolled[1])
+    url = url_for(world_enrolled)
 
     @settings(PROFILE)
     @given(data=fields_strategy(names))
