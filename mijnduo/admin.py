@@ -1,19 +1,11 @@
-"""Django admin (DUO): the log of account changes, read-only; activation codes without their hash."""
+"""Django admin (DUO): the log of account changes, read-only; activation codes without their hash.
+The project's one ReadOnlyAdmin: searches are POSTed (never in a URL) like every admin."""
 
 from django.contrib import admin
 
+from pib.admin_base import ReadOnlyAdmin
+
 from .models import AccountChange, ActivationCode, MunicipalAccount
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AccountChange)

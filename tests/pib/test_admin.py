@@ -47,6 +47,23 @@ def populated(django_user_model):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     TOTPDevice.objects.create(user=admin_user, name="Authenticator-app")
+    # Mijn DUO-beheer records: a colleague's account, its activation code and the log row.
+    from django.utils import timezone
+
+    from mijnduo.models import AccountChange, ActivationCode, MunicipalAccount
+
+    colleague = django_user_model.objects.create_user("collega-test")
+    MunicipalAccount.objects.create(user=colleague, municipality=person.municipality, created_by=operator)
+    ActivationCode.objects.create(user=colleague, municipality=person.municipality, code_hash="0" * 64,
+                                  sent_by=operator, expires_at=timezone.now())  # fmt: skip
+    AccountChange.objects.create(
+        actor=operator,
+        actor_username="operator",
+        user=colleague,
+        username="collega-test",
+        municipality=person.municipality,
+        action="aangemaakt",
+    )
     Client().post(reverse("login"), {"username": "groningen", "password": "onjuist-wachtwoord"})
     Client().post(reverse("login"), {"username": "amsterdam", "password": "Inburgering-Demo-2025"})
     return person
