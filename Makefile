@@ -74,7 +74,8 @@ lint: venv
 # browser (e2e) and worker (integration) tests one at a time, then the money boundaries
 # (marker both_databases) again on SQLite, where a SUM of decimals is a float. Each step prints its
 # slowest tests. With PYTEST_ARGS it is one plain pytest run of just those.
-# make test-fast: the edit loop: no browser, no worker, the test database kept, xdist -n auto.
+# make test-fast: the edit loop: no browser, no worker, no exhaustive sweep or fuzz (marker slow;
+# make test runs them), the test database kept, xdist -n auto.
 ifndef TEST_SEED
 TEST_SEED := $(shell od -An -N3 -tu4 /dev/urandom | tr -d ' ')
 endif
@@ -96,7 +97,7 @@ endif
 
 test-fast: venv services
 	@echo "Random test order: --randomly-seed=$(TEST_SEED)"
-	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_RANDOM) -m "not e2e and not integration" --reuse-db -n auto \
+	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_RANDOM) -m "not e2e and not integration and not slow" --reuse-db -n auto \
 		--durations=5 $(PYTEST_ARGS)
 
 bench: setup services

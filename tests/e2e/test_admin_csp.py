@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from tests.pib.test_admin import populated  # noqa: F401 - the fixture: a small registry with every kind of row
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
 PASSWORD = "Inburgering-Demo-2025"
 LISTENER = """
 window.__csp = [];

@@ -37,7 +37,7 @@ from tests.pib.test_bad_input_sweep import (
 
 from .conftest import FUZZ_COUNTS, FUZZ_PROFILE
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 PROFILE = settings.get_profile(FUZZ_PROFILE)
 A = walk.A
 
