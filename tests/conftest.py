@@ -64,11 +64,16 @@ def _force_login_with_second_factor(monkeypatch):
 
 
 def load_reference_data():
-    """The rows data migrations load (342 municipalities, the ELIP policy versions), if missing."""
+    """The rows data migrations load (342 municipalities, the ELIP policy versions, the two DUO
+    groups with their permissions), if missing."""
     from django.apps import apps
+    from django.contrib.auth.models import Group
 
+    from pib.duo_groups import GROUPS, sync_groups
     from pib.models import Municipality
 
+    if Group.objects.filter(name__in=GROUPS).count() < len(GROUPS):
+        sync_groups()
     if Municipality.objects.exists():
         return
     for module in ("pib.migrations.0002_load_municipalities", "elip.migrations.0002_policy_versions"):
