@@ -9,14 +9,15 @@ from pib.readlog import log_read
 from .models import Letter, LetterBundle
 
 
-def _pdf_response(field, filename: str) -> FileResponse:
+def pdf_response(field, filename: str, *, as_attachment: bool = False) -> FileResponse:
+    """The one way a stored letter or bundle PDF is streamed: 404 when missing, never cached."""
     if not field:
         raise Http404("Nog geen PDF")
     try:
         handle = field.storage.open(field.name, "rb")
     except FileNotFoundError as exc:
         raise Http404("PDF niet gevonden") from exc
-    response = FileResponse(handle, content_type="application/pdf", filename=filename, as_attachment=False)
+    response = FileResponse(handle, content_type="application/pdf", filename=filename, as_attachment=as_attachment)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -29,7 +30,7 @@ def letter_pdf(request, model_admin, object_id):
     letter = Letter.objects.select_related("person").filter(pk=object_id).first()
     if letter is None:
         raise Http404("Brief niet gevonden")
-    response = _pdf_response(letter.pdf, f"elip-brief-{letter.pk}.pdf")
+    response = pdf_response(letter.pdf, f"elip-brief-{letter.pk}.pdf")
     log_read(request, screen="beheer: ELIP-brief (PDF)", persons=[letter.person])
     return response
 
@@ -40,7 +41,7 @@ def bundle_pdf(request, model_admin, object_id):
     bundle = LetterBundle.objects.select_related("municipality", "dispatch").filter(pk=object_id).first()
     if bundle is None:
         raise Http404("Bundel niet gevonden")
-    response = _pdf_response(bundle.pdf, f"elip-brieven-{bundle.municipality.code}-{bundle.dispatch.date:%Y%m%d}.pdf")
+    response = pdf_response(bundle.pdf, f"elip-brieven-{bundle.municipality.code}-{bundle.dispatch.date:%Y%m%d}.pdf")
     persons = Person.objects.filter(
         elip_letter__dispatch=bundle.dispatch, elip_letter__municipality=bundle.municipality
     ).only("pk", "bsn")

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from letters.models import Letter, RenderStatus
+from letters.views import pdf_response
 from pib.access import role_required
 from pib.constants import Role
 from pib.models import Person
@@ -28,15 +29,7 @@ SCREEN_LETTER = "Details ELIP-inburgeraar: ELIP-brief (PDF)"
 
 
 def _stream(field, filename: str) -> FileResponse:
-    if not field:
-        raise Http404("Nog geen PDF")
-    try:
-        handle = field.storage.open(field.name, "rb")
-    except FileNotFoundError as exc:
-        raise Http404("PDF niet gevonden") from exc
-    response = FileResponse(handle, content_type="application/pdf", filename=filename, as_attachment=True)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(field, filename, as_attachment=True)
 
 
 @role_required(ROLE)
