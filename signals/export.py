@@ -21,7 +21,17 @@ from pib.validators import strip_bidi_controls
 
 from .constants import SignalCode, SignalStatus
 
-HEADER = ["Status", "BSN", "Achternaam", "Voornamen", "Code signaal", "Omschrijving", "Datum signaal", "Contactpersoon"]
+HEADER = [
+    "Status",
+    "BSN",
+    "Achternaam",
+    "Voornamen",
+    "Doelgroep",
+    "Code signaal",
+    "Omschrijving",
+    "Datum signaal",
+    "Contactpersoon",
+]
 FORMULA_START = ("=", "+", "-", "@", "\u2212", "\t", "\r")
 CHUNK_SIZE = 2000
 STATUS_LABELS = dict(SignalStatus.choices)
@@ -50,6 +60,7 @@ def signal_row(signal) -> list[str]:
         neutralise(person.bsn),
         neutralise(person.surname),
         neutralise(person.first_names),
+        neutralise(person.law),  # Doelgroep, as in the results table (the law: Wi2013)
         neutralise(signal.code),
         neutralise(CODE_LABELS.get(signal.code, "")),
         date_figures(signal.placed_on),

@@ -116,7 +116,7 @@ def detail(request, public_id):
         "invoices": person.invoices.all(),
         "extensions": person.extensions.all(),
         "own_letter": own_letter(request.municipality, person),
-        "routes": routes(person, timezone.localdate()),
+        "routes": None if ended else routes(person, timezone.localdate()),
     }
     return render(request, "elip/person_detail.html", context)
 

@@ -64,6 +64,8 @@ def test_ended_person_detail_shows_end_status_and_date_while_the_ss402_signal_ex
     assert "De inburgeringsplicht is beëindigd: Voldaan op 09-04-2025." in page
     assert "Status inburgeringsplicht</dt><dd>Voldaan (sinds 09-04-2025)" in page
     assert 'href="/elip/personen/overzicht/"' not in page  # not back to a list it is no longer in
+    # no Routewijzer: there is no way out of an obligation that has ended
+    assert "Routewijzer" not in page and "Ontheffingsroute" not in page
 
 
 def test_ended_person_sub_screens_follow_the_same_rule(client_a, ended):

@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from elip.routes import routes, with_routes
-from pib.constants import AttemptResult, ExamComponent
+from elip.services.registry import obligation_end
+from pib.constants import AttemptResult, ExamComponent, ObligationStatus
 from pib.models import Person
 from tests.elip.persons_data import GRONINGEN
 from tests.pib.factories import PersonFactory, add_exam
@@ -143,3 +144,15 @@ def test_detail_screen_shows_both_routes_with_progress_bars_and_the_guidance_sen
     assert '<progress id="route-attempts-1" max="4" value="3">' in html
     assert "geen besluit: over een verzoek om ontheffing beslist DUO" in html
     assert "<script" not in html.split('id="routewijzer"')[1].split('id="examens"')[0]
+
+
+def test_obliged_person_has_a_routewijzer_and_an_ended_obligation_has_none(client_a):
+    """Guidance only while the obligation runs (DOMAIN.md): an exempted person's detail, reached
+    from its SS402 signal, shows the end status and no route."""
+    person = make_person(factory=lambda **kw: PersonFactory(elip=True, code=GRONINGEN, **kw))
+    url = reverse("elip:person_detail", kwargs={"public_id": person.public_id})
+    assert "Routewijzer" in client_a.get(url).content.decode()
+    obligation_end(person=person, status=ObligationStatus.EXEMPTED, on_date=TODAY)
+    html = client_a.get(url).content.decode()
+    assert "De inburgeringsplicht is beëindigd" in html
+    assert "Routewijzer" not in html and "Examenroute" not in html

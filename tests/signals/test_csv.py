@@ -9,7 +9,7 @@ from django.http import StreamingHttpResponse
 
 from pib.models import ReadLogEntry
 from pib.validators import strip_bidi_controls
-from signals.export import neutralise
+from signals.export import HEADER, neutralise
 from tests.pib.factories import PersonFactory, municipality
 from tests.signals.factories import SignalFactory
 
@@ -40,16 +40,18 @@ def test_download_all_contains_every_status_and_no_foreign_signal(client_signals
         "BSN",
         "Achternaam",
         "Voornamen",
+        "Doelgroep",
         "Code signaal",
         "Omschrijving",
         "Datum signaal",
         "Contactpersoon",
     ]
     assert sorted(r[0] for r in rows[1:]) == ["Afgehandeld", "In behandeling", "Nieuw"]
-    assert rows[1][1:7] == [
+    assert rows[1][1:8] == [
         own_person.bsn,
         "Öztürk",
         "Ayşe",
+        "Wi2013",
         "SS402",
         "Persoon zijn inburgeringsplicht is beëindigd",
         "14-06-2023",
@@ -78,7 +80,7 @@ def test_download_selection_is_exactly_the_search_result(client_signals, own_per
     assert f"/signalen/resultaten/{search_id}/download/" in page
     response = client_signals.get(f"/signalen/resultaten/{search_id}/download/")
     rows, _ = read_csv(response)
-    assert [r[4] for r in rows[1:]] == ["SS401"]
+    assert [r[HEADER.index("Code signaal")] for r in rows[1:]] == ["SS401"]
     assert 'filename="signalen-GM0363-selectie-' in response["Content-Disposition"]
 
 
