@@ -5,6 +5,7 @@ the same signals (SS401–SS404) as any other way of recording the change (the m
 
 from django import forms
 from django.contrib import admin
+from django.utils import timezone
 
 from pib.admin import (
     ContractInline,
@@ -17,27 +18,93 @@ from pib.admin import (
 from pib.admin_base import PortalModelAdmin, ReadOnlyAdmin, RegistryHistoryAdmin
 from pib.models import Person, TermExtension
 
-from .models import ElipEnrolment, ElipEnrolmentChange, PolicyVersion, RunMunicipality, SelectionRun
+from .constants import PolicyStatus
+from .models import (
+    ElipEnrolment,
+    ElipEnrolmentChange,
+    PolicyVersion,
+    PolicyVersionEvent,
+    RunMunicipality,
+    SelectionRun,
+)
+from .services.policy import (
+    EDITABLE_FIELDS,
+    PolicyError,
+    check_valid_from,
+    policy_draft_create,
+    policy_draft_delete,
+    policy_draft_update,
+    policy_used_by_run,
+)
 from .services.registry import person_create, person_update, term_extension_add, term_extension_update
+
+
+class PolicyVersionForm(forms.ModelForm):
+    """The checks of ``elip.services.policy`` as form errors (a date ahead, no clash, 0–100%)."""
+
+    class Meta:
+        model = PolicyVersion
+        fields = list(EDITABLE_FIELDS)
+
+    def clean(self):
+        cleaned = super().clean()
+        valid_from = cleaned.get("valid_from")
+        if valid_from and "valid_from" in self.changed_data:
+            try:
+                check_valid_from(valid_from, version=self.instance, today=timezone.localdate())
+            except PolicyError as error:
+                self.add_error("valid_from", str(error))
+        return cleaned
 
 
 @admin.register(PolicyVersion)
 class PolicyVersionAdmin(PortalModelAdmin):
-    """DUO admins add a version to change the criteria from a date on; a run uses the version in force
-    on its date. A version a run already used is read-only (and cannot be deleted: PROTECT), so the
-    record of why a letter was sent never changes afterwards."""
+    """DUO admins draft a version here (status concept) to change the criteria from a date on; it takes
+    force only after a second DUO admin approves it in the control room (four eyes,
+    ``elip.services.policy``: every save goes through it and is logged). An approved version, or one a
+    run used, is read-only and cannot be deleted, so the record of why a letter was sent never changes."""
 
-    list_display = ["valid_from", "months_before_term_end", "term_rule_percentage", "loan_rule_percentage", "note"]
-    fields = ["valid_from", "months_before_term_end", "term_rule_percentage", "loan_rule_percentage", "note"]
+    form = PolicyVersionForm
+    list_display = ["valid_from", "status", "months_before_term_end", "term_rule_percentage", "loan_rule_percentage",
+                    "drafted_by", "approved_by", "note"]  # fmt: skip
+    list_filter = ["status"]
+    fields = [*EDITABLE_FIELDS, "status", "drafted_by", "drafted_at", "approved_by", "approved_at"]
+    actions = None  # no bulk delete: a draft is deleted one by one, through the service (logged)
 
-    def _used(self, obj):
-        return obj is not None and SelectionRun.objects.filter(policy=obj).exists()
+    def _locked(self, obj):
+        return obj is not None and (obj.status != PolicyStatus.DRAFT or policy_used_by_run(obj))
 
     def get_readonly_fields(self, request, obj=None):
-        return self.fields if self._used(obj) else []
+        audit = ["status", "drafted_by", "drafted_at", "approved_by", "approved_at"]
+        return self.fields if self._locked(obj) else audit
+
+    def has_change_permission(self, request, obj=None):
+        """A locked version opens as a view page; a POST to change it answers 403."""
+        return super().has_change_permission(request, obj) and not self._locked(obj)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not self._used(obj)
+        return super().has_delete_permission(request, obj) and not self._locked(obj)
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in EDITABLE_FIELDS if name in form.cleaned_data}
+        if change:
+            saved = policy_draft_update(
+                version=obj, user=request.user, **{name: data[name] for name in form.changed_data if name in data}
+            )
+        else:
+            saved = policy_draft_create(user=request.user, **data)
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        policy_draft_delete(version=obj, user=request.user)
+
+
+@admin.register(PolicyVersionEvent)
+class PolicyVersionEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "action", "description", "user"]
+    list_filter = ["action"]
+    search_fields = ["description", "user__username"]
+    list_select_related = ["user"]
 
 
 class ElipEnrolmentChangeInline(admin.TabularInline):

@@ -20,3 +20,17 @@ class EnrolmentAction(models.TextChoices):
 class RunStatus(models.TextChoices):
     RUNNING = "bezig", "Bezig"
     DONE = "voltooid", "Voltooid"
+
+
+class PolicyStatus(models.TextChoices):
+    """A criteria version takes force only once approved by a second DUO administrator (four eyes)."""
+
+    DRAFT = "concept", "Concept"
+    APPROVED = "goedgekeurd", "Goedgekeurd"
+
+
+class PolicyAction(models.TextChoices):
+    DRAFTED = "aangemaakt", "Concept aangemaakt"
+    CHANGED = "gewijzigd", "Concept gewijzigd"
+    APPROVED = "goedgekeurd", "Goedgekeurd"
+    DELETED = "verwijderd", "Concept verwijderd"

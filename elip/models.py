@@ -2,16 +2,20 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from letters.models import Dispatch
 from pib.models import Municipality
 
-from .constants import EnrolmentAction, EnrolmentStatus, RunStatus
+from .constants import EnrolmentAction, EnrolmentStatus, PolicyAction, PolicyStatus, RunStatus
 
 
 class PolicyVersion(models.Model):
-    """The ELIP criteria in force from ``valid_from`` until the next version."""
+    """The ELIP criteria in force from ``valid_from`` until the next *approved* version.
+
+    Four eyes: a DUO admin drafts a version (status concept); it takes force only once a second DUO
+    admin, not the drafter, approves it (``elip.services.policy``). Approved versions and versions a
+    run used are read-only."""
 
     valid_from = models.DateField("geldig vanaf", unique=True)
     months_before_term_end = models.PositiveSmallIntegerField("maanden voor einde inburgeringstermijn")
@@ -27,12 +31,42 @@ class PolicyVersion(models.Model):
         help_text="Leeg: deze regel geldt niet in deze versie.",
     )
     note = models.CharField("toelichting", max_length=300, blank=True)
+    status = models.CharField("status", max_length=12, choices=PolicyStatus.choices, default=PolicyStatus.DRAFT)
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="opgesteld door",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    drafted_at = models.DateTimeField("opgesteld op", null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="goedgekeurd door",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField("goedgekeurd op", null=True, blank=True)
 
     class Meta:
         verbose_name = "ELIP-criteria (versie)"
         verbose_name_plural = "ELIP-criteria (versies)"
         ordering = ["-valid_from"]
+        permissions = [("approve_policyversion", "Mag ELIP-criteria goedkeuren (tweede beheerder)")]
         constraints = [
+            # Four eyes in the database too: the approver is never the drafter.
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True) | Q(drafted_by__isnull=True) | ~Q(approved_by=F("drafted_by")),
+                name="policy_approver_not_drafter",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=PolicyStatus.APPROVED)
+                | Q(status=PolicyStatus.DRAFT, approved_by__isnull=True, approved_at__isnull=True),
+                name="policy_draft_not_approved",
+            ),
             models.CheckConstraint(
                 condition=Q(term_rule_percentage__gte=0) & Q(term_rule_percentage__lte=100),
                 name="policy_term_percentage_range",
@@ -46,10 +80,40 @@ class PolicyVersion(models.Model):
 
     def __str__(self):
         rule = f", of {self.loan_rule_percentage}%" if self.loan_rule_percentage is not None else ""
+        draft = " (concept)" if self.status == PolicyStatus.DRAFT else ""
         return (
             f"Vanaf {self.valid_from:%d-%m-%Y}: {self.months_before_term_end} maanden + "
-            f"{self.term_rule_percentage}%{rule}"
+            f"{self.term_rule_percentage}%{rule}{draft}"
         )
+
+
+class PolicyVersionEvent(models.Model):
+    """The log of the four-eyes procedure (as ``pib.audit`` logs role changes): who drafted, changed,
+    approved or deleted which criteria version, and when. Read-only in admin; never edited."""
+
+    at = models.DateTimeField("tijdstip", auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="door", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.ForeignKey(
+        PolicyVersion,
+        verbose_name="criteriaversie",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+    )
+    action = models.CharField("actie", max_length=12, choices=PolicyAction.choices)
+    description = models.CharField("versie", max_length=300, help_text="De versie zoals ze op dat moment luidde.")
+    changes = models.JSONField("wijzigingen", default=dict, blank=True, help_text="Per veld: [oud, nieuw].")
+
+    class Meta:
+        verbose_name = "logregel ELIP-criteria"
+        verbose_name_plural = "logboek ELIP-criteria"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.at:%d-%m-%Y %H:%M}: {self.description}"
 
 
 class ElipEnrolment(models.Model):

@@ -53,7 +53,7 @@ from pib.models import Municipality, Person
 from pib.selectors import persons_with_loan_usage
 from signals.selectors import still_shared
 
-from .constants import MatchedRule
+from .constants import MatchedRule, PolicyStatus
 from .models import PolicyVersion, RunMunicipality, SelectionRun
 
 PREVIOUS_DISPATCH_MONTHS = 3
@@ -78,9 +78,14 @@ class NoPolicyInForce(PolicyVersion.DoesNotExist):
 
 
 def active_policy(on_date: dt.date) -> PolicyVersion:
-    """The criteria version in force on ``on_date``: the one with the latest ``valid_from`` on or
-    before that date. Raises ``NoPolicyInForce`` when none is."""
-    policy = PolicyVersion.objects.filter(valid_from__lte=on_date).order_by("-valid_from").first()
+    """The criteria version in force on ``on_date``: the *approved* one with the latest ``valid_from``
+    on or before that date (a draft never takes force: four eyes, ``elip.services.policy``).
+    Raises ``NoPolicyInForce`` when none is."""
+    policy = (
+        PolicyVersion.objects.filter(status=PolicyStatus.APPROVED, valid_from__lte=on_date)
+        .order_by("-valid_from")
+        .first()
+    )
     if policy is None:
         raise NoPolicyInForce(f"Geen ELIP-criteria geldig op {on_date:%d-%m-%Y}.")
     return policy

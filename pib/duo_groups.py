@@ -1,7 +1,8 @@
 """The two DUO admin groups (least privilege), shipped by a data migration and kept in step by
 ``sync_groups``. Superuser status is for operators only; DUO staff get one of these groups.
 
-* "DUO functioneel beheer": the registry and the ELIP policy — view, add and change; delete only
+* "DUO functioneel beheer": the registry and the ELIP policy — view, add and change (and approve a
+  criteria version another admin drafted: four eyes); delete only
   registry detail rows (loans, requests, exams, attempts, enrolments, contracts, invoices,
   institutions). No delete of persons, signals, letters or the read log; no users, groups,
   permissions or account roles.
@@ -42,7 +43,9 @@ GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         "pib.historicalcontract": V,
         "pib.historicalinvoice": V,
         # ELIP policy and the run's output
-        "elip.policyversion": VAC,
+        # drafting (view/add/change) and approving a draft of another admin (four eyes, elip.services.policy)
+        "elip.policyversion": (*VAC, "approve"),
+        "elip.policyversionevent": V,
         "elip.selectionrun": V,
         "elip.runmunicipality": V,
         "elip.elipenrolment": V,

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from elip.constants import MatchedRule
+from elip.constants import MatchedRule, PolicyStatus
 from elip.models import PolicyVersion
 from elip.selectors import NoPolicyInForce, active_policy, elip_candidates, estimate_for_municipality
 from pib.constants import InvoiceStatus, Law, ObligationStatus
@@ -77,6 +77,7 @@ def test_active_policy_switches_on_2021_06_01():
 
 def test_a_version_added_by_an_admin_applies_from_its_date():
     PolicyVersion.objects.create(
+        status=PolicyStatus.APPROVED,
         valid_from=dt.date(2026, 1, 1),
         months_before_term_end=0,
         term_rule_percentage=Decimal("90.00"),

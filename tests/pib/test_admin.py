@@ -41,6 +41,11 @@ def populated(django_user_model):
 
     RoleChange.objects.create(actor=operator, user=admin_user, kind="groep", action="toegekend", what="x")
     ReadLogEntry.objects.create(user=admin_user, screen="test", person=person)
+    # A criteria draft and its log row (four eyes, elip.services.policy).
+    from elip.services.policy import policy_draft_create
+
+    policy_draft_create(user=admin_user, valid_from=dt.date(2099, 1, 1), months_before_term_end=0,
+                        term_rule_percentage=95, loan_rule_percentage=95)  # fmt: skip
     PersonContact.objects.create(municipality=person.municipality, person=person, user=admin_user)
     # Sign-in records: an authenticator device, a failed and a successful attempt (django-axes).
     from django.test import Client
