@@ -35,8 +35,10 @@ from django.db.models import (
     BigIntegerField,
     Case,
     CharField,
+    Exists,
     ExpressionWrapper,
     F,
+    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -49,7 +51,7 @@ from letters.models import LetterBundle
 from pib.access import municipality_ids_with_role
 from pib.constants import Law, ObligationStatus, Role
 from pib.dates import add_months
-from pib.models import Municipality, Person
+from pib.models import Enrolment, Municipality, Person, QualityMarkLoss
 from pib.selectors import persons_with_loan_usage
 from signals.selectors import still_shared
 
@@ -249,3 +251,26 @@ def persons_reachable(user, municipality) -> QuerySet[Person]:
     if municipality is None:
         return Person.objects.none()
     return visible_persons(user, municipality).filter(still_shared(municipality))
+
+
+# --- Quality mark lost (DOMAIN.md "Routes out of the obligation") ------------------------------
+
+
+def enrolled_at_lost_institution(losses: QuerySet[QualityMarkLoss] | None = None) -> Exists:
+    """On Person: enrolled at an institution that lost its Blik op Werk mark — the persons whose
+    municipality must be told (the Werkvoorraad flag and filter, the start-screen notice).
+
+    The rule: the person has an ``Enrolment`` at the institution whose ``end_date`` is on or after
+    the loss date (``QualityMarkLoss.lost_on``) — enrolled there when the mark was lost, or enrolled
+    later, while the institution had no mark. An enrolment that ended before the loss date does not
+    count (the hours were taken while the mark held). The start date does not matter, and the loss
+    counts from the day it is recorded, also when ``lost_on`` lies ahead (an announced loss).
+
+    ``losses`` narrows the losses taken into account (e.g. those a municipality has not yet
+    acknowledged); by default every recorded loss. An ``Exists`` expression, so it costs no extra
+    query: ``persons.filter(enrolled_at_lost_institution())`` or
+    ``persons.annotate(quality_mark_lost=enrolled_at_lost_institution())``."""
+    lost = QualityMarkLoss.objects.filter(institution_id=OuterRef("institution_id"), lost_on__lte=OuterRef("end_date"))
+    if losses is not None:
+        lost = lost.filter(pk__in=losses.values("pk"))
+    return Exists(Enrolment.objects.filter(person_id=OuterRef("pk")).filter(Exists(lost)))

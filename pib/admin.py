@@ -23,10 +23,12 @@ from .models import (
     Loan,
     LoanRequest,
     Municipality,
+    QualityMarkLoss,
     ReadLogEntry,
     RoleChange,
 )
 from .readlog import bsn_hash_lookup
+from .services import quality_mark_loss_record
 from .validators import is_valid_bsn
 
 admin.site.site_header = "DUO – beheer Portal Inburgering"
@@ -41,10 +43,46 @@ class MunicipalityAdmin(PortalModelAdmin):
     list_filter = ["province"]
 
 
+class QualityMarkLossInline(admin.TabularInline):
+    """The institution's recorded losses of the mark, read only here: recorded on their own page."""
+
+    model = QualityMarkLoss
+    extra = 0
+    can_delete = False
+    fields = ["lost_on", "note", "recorded_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Institution)
 class InstitutionAdmin(PortalModelAdmin):
     list_display = ["name", "code", "creditor_city", "quality_mark"]
     search_fields = ["name", "code"]
+    inlines = [QualityMarkLossInline]
+
+
+@admin.register(QualityMarkLoss)
+class QualityMarkLossAdmin(RegistryHistoryAdmin):
+    """ "Verlies keurmerk": DUO records that an institution lost its Blik op Werk mark on a date. The
+    municipalities of the ELIP persons enrolled there at or after that date see them flagged in the
+    Werkvoorraad and a notice on the start screen. Saved through ``quality_mark_loss_record``, which
+    also switches the institution's ``quality_mark`` off."""
+
+    list_display = ["institution", "lost_on", "note", "recorded_at"]
+    list_filter = ["lost_on"]
+    search_fields = ["institution__name", "institution__code"]
+    autocomplete_fields = ["institution"]
+    list_select_related = ["institution"]
+    fields = ["institution", "lost_on", "note"]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        saved = quality_mark_loss_record(
+            institution=data["institution"], lost_on=data["lost_on"], note=data.get("note", ""), instance=obj
+        )
+        obj.pk = saved.pk
 
 
 class LoanInline(admin.StackedInline):

@@ -4,8 +4,8 @@
 * "DUO functioneel beheer": the registry and the ELIP policy — view, add and change (and approve a
   criteria version another admin drafted: four eyes); delete only
   registry detail rows (loans, requests, exams, attempts, enrolments, contracts, invoices,
-  institutions). No delete of persons, signals, letters or the read log; no users, groups,
-  permissions or account roles.
+  institutions, recorded losses of an institution's quality mark). No delete of persons, signals,
+  letters or the read log; no users, groups, permissions or account roles.
 * "DUO accountbeheer": users and their account roles (accountrollen, per municipality), the
   record of role changes, lifting a sign-in lockout (deleting django-axes attempts) and resetting
   a second factor (deleting django-otp devices) — nothing else; no groups or permissions, no
@@ -25,6 +25,7 @@ GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         # registry
         "pib.municipality": VAC,
         "pib.institution": VACD,
+        "pib.qualitymarkloss": VACD,
         "pib.person": VAC,
         "pib.termextension": VAC,
         "pib.loan": VACD,
@@ -42,6 +43,7 @@ GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         "pib.historicalexamattempt": V,
         "pib.historicalcontract": V,
         "pib.historicalinvoice": V,
+        "pib.historicalqualitymarkloss": V,
         # ELIP policy and the run's output
         # drafting (view/add/change) and approving a draft of another admin (four eyes, elip.services.policy)
         "elip.policyversion": (*VAC, "approve"),

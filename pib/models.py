@@ -66,6 +66,36 @@ class Institution(models.Model):
         return f"{self.creditor_street} {self.creditor_house_number} {self.creditor_postcode} {self.creditor_city}"
 
 
+class QualityMarkLoss(models.Model):
+    """DUO's record that an institution lost its Blik op Werk quality mark on a date (DOMAIN.md
+    "Routes out of the obligation"). A dated event, kept with its history: the municipalities of the
+    ELIP persons enrolled there are told (``elip.selectors.enrolled_at_lost_institution``).
+    ``Institution.quality_mark`` stays the current state; recording a loss switches it off
+    (``pib.services.quality_mark_loss_record``)."""
+
+    institution = models.ForeignKey(
+        Institution, verbose_name="instelling", on_delete=models.PROTECT, related_name="quality_mark_losses"
+    )
+    lost_on = models.DateField(
+        "datum verlies keurmerk",
+        help_text="De dag vanaf welke de instelling het keurmerk Blik op Werk niet meer heeft.",
+    )
+    note = models.CharField("toelichting", max_length=500, blank=True, validators=[validate_no_bidi_controls])
+    recorded_at = models.DateTimeField("vastgelegd op", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "verlies keurmerk"
+        verbose_name_plural = "verlies keurmerken"
+        ordering = ["-lost_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "lost_on"], name="quality_mark_loss_unique_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.institution}: keurmerk verloren op {self.lost_on:%d-%m-%Y}"
+
+
 class Person(models.Model):
     public_id = models.UUIDField("publiek kenmerk", default=uuid.uuid4, unique=True, editable=False)
     bsn = models.CharField("burgerservicenummer", max_length=9, unique=True, validators=[validate_bsn])

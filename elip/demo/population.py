@@ -13,6 +13,8 @@ Distribution, relative to the reference date (``today``):
 - nobody is obliged before 18 (Wi2013): every birth date is at least 18 years before the term start;
 - postcodes come from the municipality's own PC4 ranges (``fixtures/postcodes-gemeenten.csv``, the
   64 largest municipalities) or else from its province's (``fixtures/postcodes-provincies.csv``);
+- one institution (``LOST_MARK_INSTITUTION``, Noorderpoort Taal) lost its Blik op Werk mark
+  ``LOST_MARK_DAYS_AGO`` days before the reference date, so the Werkvoorraad flags its students;
 - ``showcase_persons`` adds a few hand-made ELIP candidates to the headline demo municipality
   (Groningen): unknown gender, very long names and streets, all six exam components with attempts,
   six courses.
@@ -45,8 +47,10 @@ from pib.models import (
     LoanRequest,
     Municipality,
     Person,
+    QualityMarkLoss,
     TermExtension,
 )
+from pib.services import quality_mark_loss_record
 
 from . import names
 
@@ -418,6 +422,23 @@ def showcase_persons(today: dt.date) -> list[dict]:
     ]  # fmt: skip
 
 
+LOST_MARK_INSTITUTION = "BOW00011"  # Noorderpoort Taal (Groningen)
+LOST_MARK_DAYS_AGO = 400
+
+
+def record_demo_quality_mark_loss(today: dt.date) -> QualityMarkLoss | None:
+    """The demo's institution that lost its quality mark (once; None when it is not there)."""
+    institution = Institution.objects.filter(code=LOST_MARK_INSTITUTION).first()
+    if institution is None:
+        return None
+    existing = QualityMarkLoss.objects.filter(institution=institution).first()
+    return existing or quality_mark_loss_record(
+        institution=institution,
+        lost_on=today - dt.timedelta(days=LOST_MARK_DAYS_AGO),
+        note="Keurmerk Blik op Werk ingetrokken na audit (demogegevens).",
+    )
+
+
 def build_population(*, persons: int, seed: int, today: dt.date, chunk: int = 10_000, progress=None) -> dict:
     """Creates ``persons`` persons with all their records (the showcase persons of the headline
     municipality first, when it exists and ``persons`` allows); returns row counts per model."""
@@ -449,4 +470,6 @@ def build_population(*, persons: int, seed: int, today: dt.date, chunk: int = 10
         if progress:
             progress(done, persons)
     writer.reset_sequences()
+    if persons:
+        record_demo_quality_mark_loss(today)
     return {m._meta.verbose_name_plural: n for m, n in counts.items()}

@@ -19,6 +19,7 @@ from pib.constants import Course, Gender, InvoiceStatus, Law, ObligationStatus, 
 from pib.models import (
     Authorisation,
     Contract,
+    Enrolment,
     Exam,
     ExamAttempt,
     Institution,
@@ -26,6 +27,7 @@ from pib.models import (
     Loan,
     Municipality,
     Person,
+    QualityMarkLoss,
     TermExtension,
 )
 
@@ -56,6 +58,30 @@ class InstitutionFactory(factory.django.DjangoModelFactory):
     creditor_house_number = "1"
     creditor_postcode = "5224 CC"
     creditor_city = "'s-Hertogenbosch"
+
+
+class QualityMarkLossFactory(factory.django.DjangoModelFactory):
+    """QualityMarkLossFactory(institution=school, lost_on=date(2025, 1, 1))"""
+
+    class Meta:
+        model = QualityMarkLoss
+
+    institution = factory.SubFactory(InstitutionFactory)
+    lost_on = dt.date(2025, 1, 1)
+    note = "Keurmerk ingetrokken"
+
+
+class EnrolmentFactory(factory.django.DjangoModelFactory):
+    """EnrolmentFactory(person=p, institution=school, start_date=..., end_date=...)"""
+
+    class Meta:
+        model = Enrolment
+
+    person = factory.SubFactory("tests.pib.factories.PersonFactory")
+    course = Course.INTEGRATION
+    institution = factory.SubFactory(InstitutionFactory)
+    start_date = dt.date(2024, 1, 1)
+    end_date = dt.date(2025, 6, 30)
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
