@@ -12,6 +12,7 @@ import logging
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import Error as DatabaseDriverError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -47,9 +48,20 @@ def letter_pdf_bytes(letter: Letter) -> bytes:
     return render_to_pdf(LETTER_TEMPLATE, letter_context(letter))
 
 
+def _letter_file_name(letter: Letter) -> str:
+    """The letter's file name: always the same for one letter (per month), so a retry after a crash
+    between writing the file and committing the row overwrites the orphan instead of leaving it."""
+    return letter.pdf.field.generate_filename(letter, f"elip-brief-{letter.pk}.pdf")
+
+
 def _store_rendered(letter: Letter, pdf: bytes) -> bool:
-    """Store the file, then mark the letter rendered unless someone else already did."""
-    name = letter.pdf.field.generate_filename(letter, f"elip-brief-{letter.pk}.pdf")
+    """Store the file, then mark the letter rendered unless someone else already did.
+
+    Called under the letter's row lock (``letters_render``), so nobody else writes this file now:
+    a file already at the name is an orphan of an attempt that died before its commit."""
+    name = _letter_file_name(letter)
+    if default_storage.exists(name):
+        default_storage.delete(name)
     stored = default_storage.save(name, ContentFile(pdf))
     updated = (
         Letter.objects.filter(pk=letter.pk)
@@ -62,7 +74,9 @@ def _store_rendered(letter: Letter, pdf: bytes) -> bool:
             render_attempts=F("render_attempts") + 1,
         )
     )
-    if not updated:  # a concurrent worker won: keep its file, drop ours
+    if not updated:  # rendered meanwhile without the lock (cannot happen on PostgreSQL): keep that file
+        if Letter.objects.filter(pk=letter.pk, pdf=stored).exists():
+            return False
         default_storage.delete(stored)
     return bool(updated)
 
@@ -70,30 +84,46 @@ def _store_rendered(letter: Letter, pdf: bytes) -> bool:
 def letters_render(*, letter_ids) -> list[int]:
     """Render every not yet rendered letter of ``letter_ids``; return the ids that failed.
 
-    Each letter is rendered and stored on its own (autocommit per letter), so a worker killed
-    halfway leaves the finished letters finished and a re-run renders only the rest. One
-    letter's failure is recorded (status mislukt, attempts, error) and does not stop the others.
+    Each letter is rendered and stored in its own transaction, holding the letter's row lock
+    (``SELECT … FOR NO KEY UPDATE SKIP LOCKED``): a letter another worker is rendering right now is
+    skipped (that worker finishes it, or its batch is redelivered and the lock is gone), so a letter
+    is never rendered twice at once, whoever queued it twice (a redelivered batch, the sweeper). A
+    worker killed halfway leaves the finished letters finished; its open transaction rolls back and a
+    re-run renders only the rest. A letter that fails to render is recorded (status mislukt, attempts,
+    error) and does not stop the others; a database error (connection lost) is raised, so the task
+    retries the batch.
     """
     failed: list[int] = []
-    pending = (
+    candidates = list(
         Letter.objects.filter(pk__in=list(letter_ids))
         .exclude(render_status=RenderStatus.RENDERED)
-        .only("pk", "letter_date", "reference", "snapshot", "render_status")
         .order_by("pk")
+        .values_list("pk", flat=True)
     )
-    for letter in pending.iterator(chunk_size=100):
-        try:
-            pdf = letter_pdf_bytes(letter)
-            _store_rendered(letter, pdf)
-        except Exception as exc:  # noqa: BLE001 - recorded per letter, re-raised by the task
-            # The message may quote data; it stays in the database (admin only), never in a log line.
-            logger.warning("Letter %s could not be rendered: %s", letter.pk, type(exc).__name__)
-            Letter.objects.filter(pk=letter.pk).exclude(render_status=RenderStatus.RENDERED).update(
-                render_status=RenderStatus.FAILED,
-                render_attempts=F("render_attempts") + 1,
-                render_error=f"{type(exc).__name__}: {exc}"[:MAX_ERROR_LENGTH],
+    for pk in candidates:
+        with transaction.atomic():
+            letter = (
+                Letter.objects.select_for_update(skip_locked=True, no_key=True)
+                .filter(pk=pk)
+                .exclude(render_status=RenderStatus.RENDERED)
+                .only("pk", "letter_date", "reference", "snapshot", "render_status")
+                .first()
             )
-            failed.append(letter.pk)
+            if letter is None:
+                continue  # rendered meanwhile, or being rendered by another worker right now
+            try:
+                _store_rendered(letter, letter_pdf_bytes(letter))
+            except DatabaseDriverError:
+                raise  # the connection, not the letter: the task retries the batch
+            except Exception as exc:  # noqa: BLE001 - recorded per letter, re-raised by the task
+                # The message may quote data; it stays in the database (admin only), never in a log line.
+                logger.warning("Letter %s could not be rendered: %s", pk, type(exc).__name__)
+                Letter.objects.filter(pk=pk).exclude(render_status=RenderStatus.RENDERED).update(
+                    render_status=RenderStatus.FAILED,
+                    render_attempts=F("render_attempts") + 1,
+                    render_error=f"{type(exc).__name__}: {exc}"[:MAX_ERROR_LENGTH],
+                )
+                failed.append(pk)
     return failed
 
 
@@ -124,8 +154,12 @@ def _build_bundle(dispatch: Dispatch, municipality_id: int) -> None:
             for handle in handles:
                 handle.close()
         old_name = bundle.pdf.name if bundle.pdf else ""
-        municipality_code = bundle.municipality.code
-        bundle.pdf.save(f"elip-brieven-{municipality_code}-{dispatch.date:%Y%m%d}.pdf", ContentFile(data), save=False)
+        name = bundle.pdf.field.generate_filename(
+            bundle, f"elip-brieven-{bundle.municipality.code}-{dispatch.date:%Y%m%d}.pdf"
+        )
+        if name != old_name and default_storage.exists(name):
+            default_storage.delete(name)  # an orphan of a merge that died before its commit (we hold the lock)
+        bundle.pdf.save(name.rsplit("/", 1)[-1], ContentFile(data), save=False)
         bundle.pdf_sha256 = hashlib.sha256(data).hexdigest()
         bundle.letters_count = len(letters)
         bundle.save(update_fields=["pdf", "pdf_sha256", "letters_count"])

@@ -5,6 +5,7 @@ in ``var/media``, Celery tasks executed in-process (no broker). Every variable
 is listed with its default in the README's settings table.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -255,6 +256,14 @@ EMAIL_TIMEOUT = 10
 
 # --- Application ----------------------------------------------------------
 LETTER_BATCH_SIZE = env.int("LETTER_BATCH_SIZE", default=50)
+# The sweeper (letters.tasks.sweep, docs/weekly-run.md "Sweeper"): how often beat runs it, and how
+# long after it was made a letter must still be pending before it is queued again.
+LETTER_SWEEP_INTERVAL_SECONDS = env.int("LETTER_SWEEP_INTERVAL_SECONDS", default=600)
+LETTER_SWEEP_AFTER_SECONDS = env.int("LETTER_SWEEP_AFTER_SECONDS", default=3600)
+CELERY_BEAT_SCHEDULE["letters-sweep"] = {
+    "task": "letters.sweep",
+    "schedule": dt.timedelta(seconds=LETTER_SWEEP_INTERVAL_SECONDS),
+}
 # /gezondheid/ reports the weekly run overdue this many hours after its scheduled time.
 WEEKLY_RUN_GRACE_HOURS = env.int("WEEKLY_RUN_GRACE_HOURS", default=6)
 # Bearer token for /gezondheid/metrics/ (and the health details); empty = staff users only.
