@@ -197,6 +197,19 @@ def bundles_build(*, dispatch: Dispatch) -> None:
         _build_bundle(dispatch, row["municipality_id"])
 
 
+def bundle_rebuild(*, dispatch: Dispatch, municipality_id: int) -> bool:
+    """Merge the municipality's bundle of ``dispatch`` again from its letters' PDFs, even when a
+    complete one exists (e.g. its file was lost or damaged); the old file is removed after commit.
+    Returns False, and changes nothing, while one of its letters is not rendered. Concurrent calls
+    are serialised by the bundle's row lock, as in ``bundles_build``."""
+    letters = Letter.objects.filter(dispatch=dispatch, municipality_id=municipality_id)
+    if not letters.exists() or letters.exclude(render_status=RenderStatus.RENDERED).exists():
+        return False
+    LetterBundle.objects.filter(dispatch=dispatch, municipality_id=municipality_id).update(letters_count=0)
+    _build_bundle(dispatch, municipality_id)
+    return True
+
+
 # --- Preview -------------------------------------------------------------------------------
 
 SAMPLE_BSN = "999999990"  # elfproef-valid test number, not issued to anyone

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from .models import Dispatch
 from .selectors import dispatches_missing_bundles, stale_pending_letter_batches
-from .services import LettersNotRendered, bundles_build, letters_render
+from .services import LettersNotRendered, bundle_rebuild, bundles_build, letters_render
 
 logger = logging.getLogger(__name__)
 
@@ -81,3 +81,12 @@ def sweep() -> dict:
             len(dispatches),
         )
     return {"letters": sum(len(b) for b in batches), "batches": len(batches), "dispatches": len(dispatches)}
+
+
+@shared_task(name="letters.rebuild_bundle", acks_late=True, reject_on_worker_lost=True)
+def rebuild_bundle(dispatch_id, municipality_id):
+    """Merge one municipality's bundle of a dispatch again (the control room's action)."""
+    dispatch = Dispatch.objects.filter(pk=dispatch_id).first()
+    if dispatch is None:
+        return False
+    return bundle_rebuild(dispatch=dispatch, municipality_id=municipality_id)

@@ -6,6 +6,8 @@
   registry detail rows (loans, requests, exams, attempts, enrolments, contracts, invoices,
   institutions, recorded losses of an institution's quality mark). No delete of persons, signals,
   letters or the read log; no users, groups, permissions or account roles.
+  The control room (controlroom app): open it, acknowledge alerts, re-render failed letters and
+  rebuild bundles (every action audited).
 * "DUO accountbeheer": users and their account roles (accountrollen, per municipality), the
   record of role changes, lifting a sign-in lockout (deleting django-axes attempts) and resetting
   a second factor (deleting django-otp devices) — nothing else; no groups or permissions, no
@@ -60,6 +62,10 @@ GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         "letters.letterbundle": V,
         # the read log: read only
         "pib.readlogentry": V,
+        # the control room (/beheer/controlekamer/): view = open it, change alert = acknowledge,
+        # add control action = re-render failed letters / rebuild a bundle (audited)
+        "controlroom.alert": ("view", "change"),
+        "controlroom.controlaction": VA,
     },
     ACCOUNTS: {
         "auth.user": VAC,

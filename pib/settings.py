@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "letters",
     "mijnduo",
     "accounts",
+    "controlroom",
 ]
 
 MIDDLEWARE = [
@@ -228,6 +229,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "elip.tasks.weekly_run",
         "schedule": crontab(day_of_week="wed", hour=6, minute=0),
     },
+    # Control room alerts (controlroom.tasks): the run must be complete by Wednesday 07:00.
+    "controlroom-alerts": {
+        "task": "controlroom.evaluate_alerts",
+        "schedule": crontab(day_of_week="wed", hour=7, minute=0),
+    },
     # Signal retention: every day at 02:30 Europe/Amsterdam.
     "signals-retention": {
         "task": "signals.tasks.apply_retention",
@@ -239,6 +245,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=15),
     },
 }
+
+# Tasks queued (by name) after each scheduled weekly run: the control room evaluates its alerts.
+ELIP_RUN_FOLLOW_UP_TASKS = ["controlroom.evaluate_alerts"]
 
 # --- E-mail (activation codes of the Mijn DUO-beheerder) ------------------
 # EMAIL_URL: smtp://user:password@host:587 (STARTTLS: smtp+tls://…, TLS: smtps://…); the embedded

@@ -10,6 +10,8 @@ urlpatterns = [
     path("elip/", include("elip.urls")),
     path("signalen/", include("signals.urls")),
     path("mijn-duo/", include("mijnduo.urls")),
+    # DUO's control room: its own screens in the admin's look, before the admin's catch-all.
+    path("beheer/controlekamer/", include("controlroom.urls")),
     path("beheer/", admin.site.urls),
     path("gezondheid/", include("elip.urls_health")),
 ]

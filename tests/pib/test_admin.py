@@ -69,6 +69,12 @@ def populated(django_user_model):
         municipality=person.municipality,
         action="aangemaakt",
     )
+    # Control room records: an alert of the run and the audit row of acknowledging it.
+    from controlroom.models import Alert, ControlAction
+
+    alert = Alert.objects.create(key="pdf_mislukt:2026-11-25:X", kind="pdf_mislukt", run_date=run.run_date, run=run,
+                                 municipality=person.municipality, message="1 PDF('s) mislukt.")  # fmt: skip
+    ControlAction.objects.create(user=admin_user, kind="melding_gezien", alert=alert, run=run)
     Client().post(reverse("login"), {"username": "groningen", "password": "onjuist-wachtwoord"})
     Client().post(reverse("login"), {"username": "amsterdam", "password": "Inburgering-Demo-2025"})
     return person
@@ -82,7 +88,7 @@ def admin_urls():
 def test_every_registry_model_is_registered():
     from django.apps import apps
 
-    for app in ("pib", "elip", "letters", "signals"):
+    for app in ("pib", "elip", "letters", "signals", "controlroom"):
         for model in apps.get_app_config(app).get_models():
             if model._meta.model_name.startswith("historical"):
                 continue  # registry history: shown on its object's "Geschiedenis" page

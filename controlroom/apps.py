@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ControlRoomConfig(AppConfig):
+    name = "controlroom"
+    verbose_name = "Controlekamer"
