@@ -13,7 +13,7 @@ def sync(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("controlroom", "0001_initial"),
-        ("pib", "0010_duo_accounts_sign_in_support"),
+        ("pib", "0011_duo_policy_approval"),
     ]
 
     operations = [migrations.RunPython(sync, migrations.RunPython.noop)]
