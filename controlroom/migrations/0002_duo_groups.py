@@ -13,7 +13,7 @@ def sync(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("controlroom", "0001_initial"),
-        ("pib", "0011_duo_policy_approval"),
+        ("pib", "0013_duo_groups_quality_mark_loss"),
     ]
 
     operations = [migrations.RunPython(sync, migrations.RunPython.noop)]
