@@ -7,7 +7,10 @@
              timed — the population the selection benchmark uses;
 - selection: tests/bench/bench_selection.py on elip_bench250;
 - letters:   tests/bench/bench_letters.py on elip_benchletters (a real Celery worker when REDIS_URL is set);
-- signals:   tests/bench/bench_signals.py on elip_sigbench (1,000,000 signals, loaded once).
+- signals:   tests/bench/bench_signals.py on elip_sigbench (1,000,000 signals, loaded once);
+- import:    ``seed_demo --persons 250000`` into elip_benchimport_src (once), ``export_registry`` to
+             var/bench-import/ (once), then tests/bench/bench_import.py into elip_benchimport, dropped and
+             created afresh each time (a first import, then the same files again).
 
 Not part of ``make test``: they take minutes and want a quiet machine.
 """
@@ -61,12 +64,29 @@ def bench_seed_and_selection(persons):
     run([PY, "tests/bench/bench_selection.py"], db)
 
 
+def drop_database(db):
+    subprocess.run(["psql", f"{SERVER}/postgres", "-qc", f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'], check=True)
+
+
+def bench_import(persons):
+    source, target = "elip_benchimport_src", "elip_benchimport"
+    files = ROOT / "var" / "bench-import" / str(persons)
+    if not (files / "facturen.csv").exists():
+        ensure_database(source)
+        if population_size(source) == 0:
+            run([PY, "manage.py", "seed_demo", "--persons", str(persons), "--seed", "1", "--no-accounts"], source)
+        run([PY, "manage.py", "export_registry", str(files)], source)
+    drop_database(target)
+    ensure_database(target)
+    run([PY, "tests/bench/bench_import.py", str(files)], target)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", choices=["selection", "letters", "signals"], action="append")
+    parser.add_argument("--only", choices=["selection", "letters", "signals", "import"], action="append")
     parser.add_argument("--persons", type=int, default=250_000)
     args = parser.parse_args()
-    chosen = args.only or ["selection", "letters", "signals"]
+    chosen = args.only or ["selection", "letters", "signals", "import"]
     if "selection" in chosen:
         bench_seed_and_selection(args.persons)
     if "letters" in chosen:
@@ -74,6 +94,8 @@ def main():
         run([PY, "tests/bench/bench_letters.py"], "elip_benchletters")
     if "signals" in chosen:
         run([PY, "tests/bench/bench_signals.py"], "elip_sigbench")
+    if "import" in chosen:
+        bench_import(args.persons)
 
 
 if __name__ == "__main__":
