@@ -44,6 +44,7 @@ from pib.models import (
     Loan,
     LoanRequest,
     Person,
+    QualityMarkLoss,
     TermExtension,
 )
 from pib.validators import BIDI_CONTROLS, is_valid_bsn
@@ -381,6 +382,20 @@ ENTITIES: list[Entity] = [
             Column("keurmerk", BOOLEAN, "quality_mark", "heeft het keurmerk Blik op Werk"),
         ),
         key=("instellingscode",),
+    ),
+    Entity(
+        "keurmerkverlies",
+        QualityMarkLoss,
+        "verlies van het keurmerk Blik op Werk door een instelling, met datum (de geschiedenis; het huidige "
+        "keurmerk staat in instellingen.csv)",
+        (
+            Column("instellingscode", TEXT, "institution_code", "code van de instelling", max_length=20),
+            Column("datum_verlies", DATE, "lost_on", "dag vanaf welke de instelling het keurmerk niet meer heeft"),
+            Column("toelichting", TEXT, "note", "toelichting", required=False, max_length=500),
+        ),
+        key=("instellingscode", "datum_verlies"),
+        joins=(INSTITUTION_JOIN,),
+        target={"institution_id": "i.id", "recorded_at": "now()"},
     ),
     Entity(
         "personen",

@@ -26,6 +26,7 @@ from pib.models import (
     Loan,
     LoanRequest,
     Person,
+    QualityMarkLoss,
     TermExtension,
 )
 from signals.models import Signal
@@ -82,7 +83,19 @@ def refused(path) -> list[str]:
     return failed.value.errors
 
 
-REGISTRY = [Invoice, Contract, Enrolment, ExamAttempt, Exam, LoanRequest, Loan, TermExtension, Person, Institution]
+REGISTRY = [
+    Invoice,
+    Contract,
+    Enrolment,
+    ExamAttempt,
+    Exam,
+    LoanRequest,
+    Loan,
+    TermExtension,
+    Person,
+    QualityMarkLoss,
+    Institution,
+]
 
 
 def counts():
@@ -412,3 +425,16 @@ def test_the_documentation_lists_every_file_and_column_of_the_format():
         for column in entity.columns:
             assert f"| `{column.name}` |" in section.group(1), (entity.filename, column.name)
         assert ", ".join(f"`{k}`" for k in entity.key) in section.group(1), (entity.filename, "key")
+
+
+def test_a_quality_mark_loss_is_recorded_and_the_current_mark_comes_from_instellingen(tmp_path):
+    institution = {"instellingscode": "BOW77777", "naam": "Taalhuis Noord", "straat_crediteur": "Kade"}
+    institution |= {"huisnummer_crediteur": "1", "postcode_crediteur": "9711 AA", "plaats_crediteur": "Groningen"}
+    registry_import_file(path=write(tmp_path, "instellingen", [{**institution, "keurmerk": "ja"}]))
+    loss = {"instellingscode": "BOW77777", "datum_verlies": "2024-01-31", "toelichting": "Na audit"}
+    result = registry_import_file(path=write(tmp_path, "keurmerkverlies", [loss]))
+    assert (result.created, result.signals) == (1, 0)
+    assert QualityMarkLoss.objects.get(institution__code="BOW77777").lost_on == dt.date(2024, 1, 31)
+    assert Institution.objects.get(code="BOW77777").quality_mark  # regained or not: instellingen.csv says
+    again = registry_import_file(path=write(tmp_path, "keurmerkverlies", [{**loss, "toelichting": "Audit 2024"}]))
+    assert (again.created, again.updated) == (0, 1)
