@@ -20,6 +20,7 @@ from pib.models import Person, TermExtension
 
 from .constants import PolicyStatus
 from .models import (
+    ComparisonEntry,
     ElipEnrolment,
     ElipEnrolmentChange,
     PolicyVersion,
@@ -295,3 +296,14 @@ class TermExtensionAdmin(RegistryHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ComparisonEntry)
+class ComparisonEntryAdmin(ReadOnlyAdmin):
+    """Written by the weekly run only (the comparison group of the letter figures, docs/figures.md)."""
+
+    list_display = ["selected_on", "municipality", "run"]
+    list_filter = ["selected_on"]
+    search_fields = ["municipality__name"]
+    list_select_related = ["municipality", "run"]
+    raw_id_fields = ["person"]

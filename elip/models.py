@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from letters.models import Dispatch
-from pib.models import Municipality
+from pib.models import Municipality, Person
 
 from .constants import EnrolmentAction, EnrolmentStatus, PolicyAction, PolicyStatus, RunStatus
 
@@ -230,3 +230,25 @@ class RunMunicipality(models.Model):
 
     def __str__(self):
         return f"{self.run} – {self.municipality}: {self.letters_count}"
+
+
+class ComparisonEntry(models.Model):
+    """The comparison group for the effect of the letters (issue 15, docs/figures.md): a person who met
+    the ELIP criteria at a weekly run while living in a municipality that was *not* enrolled, so got no
+    letter. Recorded once, at the first such run (the moment an enrolled municipality's resident would
+    have had the letter); the cohort figures set these persons against the letter cohorts."""
+
+    person = models.OneToOneField(
+        Person, verbose_name="inburgeraar", on_delete=models.PROTECT, related_name="comparison_entry"
+    )
+    municipality = models.ForeignKey(Municipality, verbose_name="gemeente (niet aangemeld)", on_delete=models.PROTECT)
+    run = models.ForeignKey(SelectionRun, verbose_name="verzending", on_delete=models.PROTECT, related_name="+")
+    selected_on = models.DateField("voor het eerst geselecteerd op", db_index=True)
+
+    class Meta:
+        verbose_name = "vergelijkingsgroep (geselecteerd, geen brief)"
+        verbose_name_plural = "vergelijkingsgroep (geselecteerd, geen brief)"
+        ordering = ["-selected_on", "pk"]
+
+    def __str__(self):
+        return f"Vergelijkingsgroep {self.municipality} {self.selected_on:%d-%m-%Y}"

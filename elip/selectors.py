@@ -98,6 +98,18 @@ def _basis_points(percentage) -> int:
     return int(Decimal(percentage).scaleb(2))
 
 
+def policy_thresholds(policy: PolicyVersion, on_date: dt.date) -> tuple[dt.date, int, int | None]:
+    """The selection rule of ``policy`` at ``on_date`` as three numbers: the horizon (term ends on or
+    before it are "in term"), the basis points a person in term must have used (the lower of the two
+    rules), and those a person outside it must have used (the loan rule; None: not selectable).
+    A person is selected when ``used × 10,000 ≥ required basis points × limit`` (both in cents).
+    ``elip_candidates`` and the what-if (``elip.figures``) both decide with it."""
+    horizon = add_months(on_date, policy.months_before_term_end)
+    term_bp = _basis_points(policy.term_rule_percentage)
+    loan_bp = None if policy.loan_rule_percentage is None else _basis_points(policy.loan_rule_percentage)
+    return horizon, term_bp if loan_bp is None else min(term_bp, loan_bp), loan_bp
+
+
 def elip_candidates(on_date: dt.date, policy: PolicyVersion | None = None) -> QuerySet[Person]:
     """Persons in the ELIP population at ``on_date`` (see the module docstring for every boundary),
     annotated with the loan usage of ``pib.selectors.persons_with_loan_usage`` and ``matched_rule``
@@ -110,10 +122,8 @@ def elip_candidates(on_date: dt.date, policy: PolicyVersion | None = None) -> Qu
     as on PostgreSQL: no float ever decides a boundary.
     """
     policy = policy or active_policy(on_date)
-    horizon = add_months(on_date, policy.months_before_term_end)
+    horizon, within_term_bp, loan_bp = policy_thresholds(policy, on_date)
     term_bp = _basis_points(policy.term_rule_percentage)
-    loan_bp = None if policy.loan_rule_percentage is None else _basis_points(policy.loan_rule_percentage)
-    within_term_bp = term_bp if loan_bp is None else min(term_bp, loan_bp)
 
     in_term = Q(term_end__lte=horizon)
     required_bp = Case(

@@ -43,7 +43,7 @@ from signals.constants import SignalCode
 from signals.services import signal_emit
 
 from ..constants import EnrolmentStatus, RunStatus
-from ..models import ElipEnrolment, RunMunicipality, SelectionRun
+from ..models import ComparisonEntry, ElipEnrolment, RunMunicipality, SelectionRun
 from ..selectors import active_policy, elip_candidates_without_letter
 
 logger = logging.getLogger(__name__)
@@ -146,6 +146,26 @@ def _queue_rendering(run: SelectionRun, municipality: Municipality | int, batch_
     return len(pending)
 
 
+def _record_comparison_group(run: SelectionRun, enrolled_ids: set[int]) -> int:
+    """The comparison group of the letter figures (docs/figures.md): candidates living in a
+    municipality that is not enrolled, without a letter, recorded at the first run that selects them.
+    One selection query and bulk inserts; idempotent (a resumed run or a second process adds nothing:
+    ``ComparisonEntry.person`` is unique and conflicts are ignored)."""
+    rows = (
+        elip_candidates_without_letter(run.run_date, run.policy)
+        .exclude(municipality_id__in=enrolled_ids)
+        .filter(comparison_entry__isnull=True)
+        .order_by("pk")
+        .values_list("pk", "municipality_id")
+    )
+    entries = [
+        ComparisonEntry(person_id=pk, municipality_id=municipality_id, run=run, selected_on=run.run_date)
+        for pk, municipality_id in rows
+    ]
+    ComparisonEntry.objects.bulk_create(entries, batch_size=5000, ignore_conflicts=True)
+    return len(entries)
+
+
 def weekly_run(*, run_date: dt.date, progress: Callable[[RunProgress], None] | None = None) -> SelectionRun:
     """DOMAIN.md's four steps for ``run_date``; idempotent and resumable (see the module docstring).
 
@@ -155,7 +175,8 @@ def weekly_run(*, run_date: dt.date, progress: Callable[[RunProgress], None] | N
     snapshot (``letters.content.build_snapshots``), SS400 to the municipality, and the run's count
     for the municipality, in batches of ``settings.LETTER_BATCH_SIZE``, one transaction each.
     Rendering is queued per municipality after its last batch commits; the render batches build
-    the bundles.
+    the bundles. Last, the candidates in municipalities that are not enrolled are recorded once as the
+    comparison group of the letter figures (``ComparisonEntry``).
 
     ``progress`` (optional) is called with a ``RunProgress`` after every batch and every municipality;
     an exception it raises stops the run like a crash would (a restart resumes).
@@ -224,6 +245,8 @@ def weekly_run(*, run_date: dt.date, progress: Callable[[RunProgress], None] | N
         .distinct()
     ):
         _queue_rendering(run, municipality_id, batch_size)
+
+    _record_comparison_group(run, processed)
 
     with transaction.atomic():
         run = SelectionRun.objects.select_for_update().get(pk=run.pk)

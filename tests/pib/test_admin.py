@@ -41,6 +41,11 @@ def populated(django_user_model):
 
     RoleChange.objects.create(actor=operator, user=admin_user, kind="groep", action="toegekend", what="x")
     ReadLogEntry.objects.create(user=admin_user, screen="test", person=person)
+    # A comparison-group entry (the weekly run records it for a municipality that is not enrolled).
+    from elip.models import ComparisonEntry
+
+    other = Person.objects.exclude(pk=person.pk).first()
+    ComparisonEntry.objects.create(person=other, municipality=other.municipality, run=run, selected_on=run.run_date)
     # A criteria draft and its log row (four eyes, elip.services.policy).
     from elip.services.policy import policy_draft_create
 
