@@ -21,6 +21,8 @@ from pib.models import Person, TermExtension
 from .constants import PolicyStatus
 from .models import (
     ComparisonEntry,
+    DigestDelivery,
+    DigestSubscription,
     ElipEnrolment,
     ElipEnrolmentChange,
     PolicyVersion,
@@ -307,3 +309,20 @@ class ComparisonEntryAdmin(ReadOnlyAdmin):
     search_fields = ["municipality__name"]
     list_select_related = ["municipality", "run"]
     raw_id_fields = ["person"]
+
+
+@admin.register(DigestSubscription)
+class DigestSubscriptionAdmin(ReadOnlyAdmin):
+    """Who switched the weekly e-mail digest on or off, when and where (users do it themselves)."""
+
+    list_display = ["user", "active", "changed_at", "changed_via"]
+    list_filter = ["active", "changed_via"]
+    search_fields = ["user__username"]
+
+
+@admin.register(DigestDelivery)
+class DigestDeliveryAdmin(ReadOnlyAdmin):
+    """Which digest went to whom (one per run and user); the mail itself holds counts only."""
+
+    list_display = ["run", "user", "sent_at", "municipalities"]
+    search_fields = ["user__username"]

@@ -34,3 +34,10 @@ class PolicyAction(models.TextChoices):
     CHANGED = "gewijzigd", "Concept gewijzigd"
     APPROVED = "goedgekeurd", "Goedgekeurd"
     DELETED = "verwijderd", "Concept verwijderd"
+
+
+class DigestChannel(models.TextChoices):
+    """Where a user changed the weekly digest setting."""
+
+    PORTAL = "portaal", "In het portaal (Instellingen)"
+    OPT_OUT_LINK = "afmeldlink", "Afmeldlink in de e-mail"

@@ -77,3 +77,20 @@ class EnrolmentForm(AccessibleFormMixin, forms.Form):
 
     def address_lines(self):
         return [self[name] for name in self.address_line_names]
+
+
+class DigestSettingsForm(AccessibleFormMixin, forms.Form):
+    """Instellingen: the weekly digest on or off (docs/digest.md)."""
+
+    digest = forms.ChoiceField(
+        label="Wekelijkse samenvatting per e-mail",
+        choices=[
+            ("aan", "Ja, stuur mij na elke wekelijkse ELIP-run een samenvatting"),
+            ("uit", "Nee, ik wil geen samenvatting ontvangen"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Kies of u de wekelijkse samenvatting wilt ontvangen.",
+            "invalid_choice": "Kies of u de wekelijkse samenvatting wilt ontvangen.",
+        },
+    )

@@ -1,4 +1,4 @@
-"""ELIP policy versions, municipality enrolment and the weekly run's records."""
+"""ELIP policy versions, municipality enrolment, the weekly run's records and its e-mail digest."""
 
 from django.conf import settings
 from django.db import models
@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from letters.models import Dispatch
 from pib.models import Municipality, Person
 
-from .constants import EnrolmentAction, EnrolmentStatus, PolicyAction, PolicyStatus, RunStatus
+from .constants import DigestChannel, EnrolmentAction, EnrolmentStatus, PolicyAction, PolicyStatus, RunStatus
 
 
 class PolicyVersion(models.Model):
@@ -252,3 +252,43 @@ class ComparisonEntry(models.Model):
 
     def __str__(self):
         return f"Vergelijkingsgroep {self.municipality} {self.selected_on:%d-%m-%Y}"
+
+
+class DigestSubscription(models.Model):
+    """A user's choice for the weekly e-mail digest (docs/digest.md). Opt-in: without a row, or with
+    ``active`` off, the user gets no digest."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="gebruiker", on_delete=models.CASCADE, related_name="elip_digest"
+    )
+    active = models.BooleanField("wekelijkse samenvatting per e-mail", default=False)
+    changed_at = models.DateTimeField("laatst gewijzigd")
+    changed_via = models.CharField("gewijzigd via", max_length=10, choices=DigestChannel.choices)
+
+    class Meta:
+        verbose_name = "instelling wekelijkse samenvatting"
+        verbose_name_plural = "instellingen wekelijkse samenvatting"
+
+    def __str__(self):
+        return f"{self.user}: {'aan' if self.active else 'uit'}"
+
+
+class DigestDelivery(models.Model):
+    """The digest of one run sent to one user: at most one row per run and user (the task checks it
+    under a row lock before sending, so a redelivered or repeated task sends nothing twice)."""
+
+    run = models.ForeignKey(SelectionRun, verbose_name="verzending", on_delete=models.CASCADE, related_name="digests")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="gebruiker", on_delete=models.CASCADE, related_name="elip_digests"
+    )
+    sent_at = models.DateTimeField("verstuurd", null=True, blank=True)
+    municipalities = models.PositiveSmallIntegerField("aantal gemeenten", default=0)
+
+    class Meta:
+        verbose_name = "verstuurde wekelijkse samenvatting"
+        verbose_name_plural = "verstuurde wekelijkse samenvattingen"
+        ordering = ["-run__run_date", "user__username"]
+        constraints = [models.UniqueConstraint(fields=["run", "user"], name="digest_delivery_unique")]
+
+    def __str__(self):
+        return f"{self.run} – {self.user}"

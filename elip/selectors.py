@@ -28,9 +28,11 @@ policy version in force on D (``active_policy``):
 """
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -51,8 +53,10 @@ from letters.models import LetterBundle
 from pib.access import municipality_ids_with_role
 from pib.constants import Law, ObligationStatus, Role
 from pib.dates import add_months
+from pib.formatting import number
 from pib.models import Enrolment, Municipality, Person, QualityMarkLoss
 from pib.selectors import persons_with_loan_usage
+from signals.models import Signal
 from signals.selectors import still_shared
 
 from .constants import MatchedRule, PolicyStatus
@@ -284,3 +288,111 @@ def enrolled_at_lost_institution(losses: QuerySet[QualityMarkLoss] | None = None
     if losses is not None:
         lost = lost.filter(pk__in=losses.values("pk"))
     return Exists(Enrolment.objects.filter(person_id=OuterRef("pk")).filter(Exists(lost)))
+
+
+# --- The weekly e-mail digest (docs/digest.md) --------------------------------------------------
+
+# The ELIP roles; a user holding any of them for a municipality gets that municipality's section.
+DIGEST_ROLES = (Role.ELIP_PERSONS, Role.ELIP_LETTER, Role.ELIP_SIGNALS)
+DIGEST_TERM_MONTHS = 3
+
+
+@dataclass(frozen=True)
+class DigestSection:
+    """One municipality's counts in a user's digest. A count is None when none of the user's roles
+    there shows it in the portal (then the mail leaves it out): new ELIP persons for "Beheren ELIP
+    brief" or "Raadplegen ELIP personen", new signals for the signals role, terms ending soon for
+    "Raadplegen ELIP personen". Counts only: no name, no BSN, nothing that points to a person."""
+
+    municipality: Municipality
+    new_persons: int | None
+    new_signals: int | None
+    term_soon: int | None
+
+    @property
+    def empty(self) -> bool:
+        return not any((self.new_persons, self.new_signals, self.term_soon))
+
+    @property
+    def parts(self) -> list[str]:
+        """The counts as Dutch phrases ("3 nieuwe ELIP-inburgeraars", "1 nieuw signaal", …)."""
+        phrases = []
+        if self.new_persons is not None:
+            n = self.new_persons
+            phrases.append(f"{number(n)} nieuwe ELIP-inburgeraar{'' if n == 1 else 's'}")
+        if self.new_signals is not None:
+            n = self.new_signals
+            phrases.append(f"{number(n)} {'nieuw signaal' if n == 1 else 'nieuwe signalen'}")
+        if self.term_soon is not None:
+            n = self.term_soon
+            phrases.append(
+                f"{number(n)} {'persoon' if n == 1 else 'personen'} met termijn binnen {DIGEST_TERM_MONTHS} maanden"
+            )
+        return phrases
+
+    @property
+    def summary(self) -> str:
+        """One line, as issue 14 words it: "N nieuwe ELIP-inburgeraars, M nieuwe signalen, K personen …"."""
+        return ", ".join(self.parts)
+
+
+def digest_recipients(run: SelectionRun) -> QuerySet:
+    """Who gets the digest of ``run``: active users who switched it on, have an e-mail address and
+    hold an ELIP role for at least one municipality."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, elip_digest__active=True, authorisations__role__in=DIGEST_ROLES)
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def digest_signals_since(run: SelectionRun) -> dt.date:
+    """New signals are those placed after the previous run's date, up to and including this run's
+    date (the first run ever: the 7 days before it)."""
+    previous = (
+        SelectionRun.objects.filter(run_date__lt=run.run_date)
+        .order_by("-run_date")
+        .values_list("run_date", flat=True)
+        .first()
+    )
+    return previous or run.run_date - dt.timedelta(days=7)
+
+
+def digest_sections(user, run: SelectionRun) -> list[DigestSection]:
+    """Per municipality the user holds an ELIP role for (by name): the counts of ``run``, each
+    through the selector that scopes the matching screen (``visible_persons`` via
+    ``elip_persons_listed``, ``Signal.objects.filter_for_user``), so the digest can never count
+    what the user could not see in the portal."""
+    roles: dict[Municipality, set[str]] = {}
+    for row in user.authorisations.filter(role__in=DIGEST_ROLES).select_related("municipality"):
+        roles.setdefault(row.municipality, set()).add(row.role)
+    letters = dict(RunMunicipality.objects.filter(run=run).values_list("municipality_id", "letters_count"))
+    since = digest_signals_since(run)
+    term_until = add_months(run.run_date, DIGEST_TERM_MONTHS)
+    sections = []
+    for municipality in sorted(roles, key=lambda m: m.name):
+        held = roles[municipality]
+        sees_persons = Role.ELIP_PERSONS in held
+        sections.append(
+            DigestSection(
+                municipality=municipality,
+                new_persons=letters.get(municipality.pk, 0) if held & {Role.ELIP_PERSONS, Role.ELIP_LETTER} else None,
+                new_signals=(
+                    Signal.objects.filter_for_user(user, municipality)
+                    .filter(placed_on__gt=since, placed_on__lte=run.run_date)
+                    .count()
+                    if Role.ELIP_SIGNALS in held
+                    else None
+                ),
+                term_soon=(
+                    elip_persons_listed(user, municipality)
+                    .filter(term_end__gte=run.run_date, term_end__lte=term_until)
+                    .count()
+                    if sees_persons
+                    else None
+                ),
+            )
+        )
+    return sections

@@ -275,6 +275,8 @@ CELERY_BEAT_SCHEDULE["letters-sweep"] = {
 }
 # /gezondheid/ reports the weekly run overdue this many hours after its scheduled time.
 WEEKLY_RUN_GRACE_HOURS = env.int("WEEKLY_RUN_GRACE_HOURS", default=6)
+# The portal's public address, for links in e-mails (the weekly digest): scheme and host, no path.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 # Bearer token for /gezondheid/metrics/ (and the health details); empty = staff users only.
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 

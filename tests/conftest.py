@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from tests.smtp import closed_smtp_port, smtp_server  # noqa: F401 - fixtures for every test
+
 # "Today" for the tests where the date matters and the code asks the clock
 # (timezone.localdate(), date.today()): a Thursday (no weekly run that day) in March 2025.
 TODAY = dt.date(2025, 3, 6)

@@ -80,6 +80,11 @@ def populated(django_user_model):
     alert = Alert.objects.create(key="pdf_mislukt:2026-11-25:X", kind="pdf_mislukt", run_date=run.run_date, run=run,
                                  municipality=person.municipality, message="1 PDF('s) mislukt.")  # fmt: skip
     ControlAction.objects.create(user=admin_user, kind="melding_gezien", alert=alert, run=run)
+    # The weekly digest: a user's setting and one sent digest.
+    from elip.models import DigestDelivery, DigestSubscription
+
+    DigestSubscription.objects.create(user=colleague, active=True, changed_at=timezone.now(), changed_via="portaal")
+    DigestDelivery.objects.create(run=run, user=colleague, sent_at=timezone.now(), municipalities=1)
     Client().post(reverse("login"), {"username": "groningen", "password": "onjuist-wachtwoord"})
     Client().post(reverse("login"), {"username": "amsterdam", "password": "Inburgering-Demo-2025"})
     return person

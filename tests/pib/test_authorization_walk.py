@@ -49,8 +49,10 @@ A, B = "GM0363", "GM0014"  # Amsterdam sorts before Groningen: a user of both st
 PUBLIC_PROBES = {"health", "health_live", "metrics"}
 # Sign-in pages anybody may open (no data): Django's login, account activation by code (mijnduo).
 SIGN_IN = {"login", "mijnduo:activate"}
-PASSWORD_FREE_PUBLIC = SIGN_IN | PUBLIC_PROBES  # URL names anybody may open (no data)
-AUTH_VIEWS = SIGN_IN | {"logout"} | PUBLIC_PROBES  # not portal views: no role
+# Links in e-mails that work without login (the signed token decides): the digest's opt-out.
+EMAIL_LINKS = {"elip:digest_optout"}
+PASSWORD_FREE_PUBLIC = SIGN_IN | PUBLIC_PROBES | EMAIL_LINKS  # URL names anybody may open (no data)
+AUTH_VIEWS = SIGN_IN | {"logout"} | PUBLIC_PROBES | EMAIL_LINKS  # not portal views: no role
 SKIP_POST = {"logout"}  # would end the session in the middle of the walk
 UNSAFE = ("POST",)
 OK_FOR_OWN = {200, 302, 303, 400, 404, 405}

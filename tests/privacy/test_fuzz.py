@@ -175,6 +175,7 @@ FORMS = {
         ("aangemaakt",),
     ),
     "mijnduo-activeren": (lambda w: "/mijn-duo/activeren/", ["username", "code", "password1", "password2"], ()),
+    "samenvatting-instellingen": (lambda w: "/elip/samenvatting/", ["digest"], ("samenvatting",)),
 }
 # Beheren ELIP brief once the municipality is enrolled: change and withdraw (§3.5, §3.6).
 FORMS_ENROLLED = {

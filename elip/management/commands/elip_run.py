@@ -12,7 +12,7 @@ from elip.constants import RunStatus
 from elip.models import RunMunicipality
 from elip.selectors import NoPolicyInForce
 from elip.services.weekly_run import RunProgress, weekly_run
-from elip.tasks import today_in_amsterdam
+from elip.tasks import digests_after_run, today_in_amsterdam
 
 
 def parse_date(value: str) -> dt.date:
@@ -27,7 +27,8 @@ def parse_date(value: str) -> dt.date:
 class Command(BaseCommand):
     help = (
         "Voert de wekelijkse ELIP-run uit: selecteert per aangemelde gemeente de ELIP-inburgeraars zonder brief, "
-        "maakt brieven en SS400-signalen aan en zet de PDF's klaar. Nog een keer draaien voor dezelfde datum of "
+        "maakt brieven en SS400-signalen aan, zet de PDF's klaar en mailt de wekelijkse samenvatting. "
+        "Nog een keer draaien voor dezelfde datum of "
         "week maakt niets dubbel; een afgebroken run gaat verder waar hij stopte."
     )
 
@@ -59,6 +60,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         if shown:
             self.stdout.write("")  # end the progress line
+        digests_after_run(run)  # the weekly e-mail digest (docs/digest.md); never stops the command
 
         if run.run_date != day:
             self.stdout.write(

@@ -1,5 +1,6 @@
-"""A real SMTP server on loopback (aiosmtpd), on a free port, for the activation e-mails; Django's
-SMTP backend sends to it."""
+"""A real SMTP server on loopback (aiosmtpd), on a free port, for every e-mail the portal sends
+(Mijn DUO activation codes, the weekly digest); Django's SMTP backend sends to it. The fixtures
+``smtp_server`` and ``closed_smtp_port`` are offered to every test by tests/conftest.py."""
 
 import email
 import email.policy
@@ -19,7 +20,20 @@ class Inbox:
         return "250 Message accepted for delivery"
 
     def bodies(self):
-        return [m["message"].get_content() for m in self.messages]
+        """The plain-text body of each message (its text/plain part when it has alternatives)."""
+        return [self.part(m, "plain") for m in self.messages]
+
+    def html(self):
+        """The text/html part of each message ("" when it has none)."""
+        return [self.part(m, "html") for m in self.messages]
+
+    @staticmethod
+    def part(entry, subtype: str) -> str:
+        message = entry["message"]
+        if not message.is_multipart():
+            return message.get_content() if message.get_content_subtype() == subtype else ""
+        found = message.get_body(preferencelist=(subtype,))
+        return found.get_content() if found is not None else ""
 
 
 def free_port() -> int:
