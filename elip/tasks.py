@@ -47,6 +47,9 @@ def weekly_run() -> int:
 def run_follow_ups(run) -> None:
     """Queue the tasks named in ``settings.ELIP_RUN_FOLLOW_UP_TASKS`` (e.g. the control room's alert
     evaluation) after the run: configured by name, so this app never imports the apps above it."""
+    # Autodiscovery (pib/celery.py) is lazy: a worker runs it at start, any other process (manage.py,
+    # a test calling the task) only here. Without it the lookup fails with NotRegistered.
+    current_app.loader.import_default_modules()
     for name in settings.ELIP_RUN_FOLLOW_UP_TASKS:
         task = current_app.tasks[name]
         transaction.on_commit(lambda task=task: task.delay(run_date=run.run_date.isoformat()))
