@@ -14,8 +14,9 @@ Definitions (docs/controlroom.md):
 * *selected*: the persons the run selected for a letter (the sum of ``RunMunicipality.letters_count``;
   a run selects only in enrolled municipalities); *letters*: the run's ``Letter`` rows;
 * *rendered / pending / failed*: letters by ``render_status`` (aangemaakt / wachtend / mislukt);
-* *bundles*: the run's ``LetterBundle`` rows with a PDF; a municipality "needs" one when it has a
-  letter in the run;
+* *bundles*: the run's ``LetterBundle`` rows holding letters (``letters_count`` > 0: the merge sets
+  the file and the count together; a row made before merging has 0); a municipality "needs" one when
+  it has a letter in the run, and its bundle is complete when it holds all of them;
 * *time taken*: from the run's start to its selection finishing (``finished_at``) and to its last
   bundle (as /gezondheid/metrics/ measures it).
 """
@@ -108,7 +109,7 @@ def run_rows(runs) -> list[RunRow]:
         row.bundles_needed = item["municipalities"]
     for item in (
         LetterBundle.objects.filter(dispatch_id__in=rows)
-        .exclude(pdf="")
+        .filter(letters_count__gt=0)
         .values("dispatch_id")
         .annotate(n=Count("pk"), last=Max("created_at"))
         .order_by()
@@ -171,7 +172,7 @@ def municipality_rows(run: SelectionRun) -> list[MunicipalityRow]:
         row.pending = item["total"] - item["rendered"] - item["failed"]
     for pk, count in (
         LetterBundle.objects.filter(dispatch_id=run.dispatch_id)
-        .exclude(pdf="")
+        .filter(letters_count__gt=0)
         .values_list("municipality_id", "letters_count")
     ):
         if pk in rows:

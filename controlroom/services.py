@@ -130,7 +130,7 @@ def _letters_and_bundles(run: SelectionRun, now: dt.datetime, municipalities: di
     past_deadline = now >= deadline_of(run.run_date)
     bundles = dict(
         LetterBundle.objects.filter(dispatch_id=run.dispatch_id)
-        .exclude(pdf="")
+        .filter(letters_count__gt=0)
         .values_list("municipality_id", "letters_count")
     )
     rows = (

@@ -99,6 +99,8 @@ class MunicipalityTable(tables.Table):
         self.run, self.may_act = run, may_act
 
     def render_bundel(self, record):
+        if record.bundle and record.bundle_letters < record.letters:
+            return f"onvolledig ({number(record.bundle_letters)} van {number(record.letters)} brieven)"
         if record.bundle:
             return f"ja ({number(record.bundle_letters)} brieven)"
         return "ontbreekt" if record.bundle_needed else "niet nodig"
