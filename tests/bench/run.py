@@ -8,6 +8,8 @@
 - selection: tests/bench/bench_selection.py on elip_bench250;
 - letters:   tests/bench/bench_letters.py on elip_benchletters (a real Celery worker when REDIS_URL is set);
 - signals:   tests/bench/bench_signals.py on elip_sigbench (1,000,000 signals, loaded once);
+- controlroom: ``seed_demo --persons 250000`` into elip_controlbench (once), then
+             tests/bench/bench_controlroom.py there (104 weekly runs × 342 municipalities, letters, bundles);
 - import:    ``seed_demo --persons 250000`` into elip_benchimport_src (once), ``export_registry`` to
              var/bench-import/ (once), then tests/bench/bench_import.py into elip_benchimport, dropped and
              created afresh each time (a first import, then the same files again).
@@ -81,12 +83,20 @@ def bench_import(persons):
     run([PY, "tests/bench/bench_import.py", str(files)], target)
 
 
+def bench_controlroom(persons):
+    db = "elip_controlbench"
+    ensure_database(db)
+    if population_size(db) == 0:
+        run([PY, "manage.py", "seed_demo", "--persons", str(persons), "--seed", "1", "--no-accounts"], db)
+    run([PY, "tests/bench/bench_controlroom.py"], db)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", choices=["selection", "letters", "signals", "import"], action="append")
+    parser.add_argument("--only", choices=["selection", "letters", "signals", "import", "controlroom"], action="append")
     parser.add_argument("--persons", type=int, default=250_000)
     args = parser.parse_args()
-    chosen = args.only or ["selection", "letters", "signals", "import"]
+    chosen = args.only or ["selection", "letters", "signals", "import", "controlroom"]
     if "selection" in chosen:
         bench_seed_and_selection(args.persons)
     if "letters" in chosen:
@@ -96,6 +106,8 @@ def main():
         run([PY, "tests/bench/bench_signals.py"], "elip_sigbench")
     if "import" in chosen:
         bench_import(args.persons)
+    if "controlroom" in chosen:
+        bench_controlroom(args.persons)
 
 
 if __name__ == "__main__":
