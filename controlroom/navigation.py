@@ -23,6 +23,8 @@ SECTIONS: list[Section] = [
     Section("controlroom:runs", "Runs", prefix="controlroom:run"),
     Section("controlroom:alerts", "Meldingen", prefix="controlroom:alert"),
     Section("controlroom:actions", "Acties (logboek)", prefix="controlroom:action"),
+    Section("controlroom:policy", "Criteria (wat-als)", prefix="controlroom:policy"),
+    Section("controlroom:effect", "Effect van de brieven"),
 ]
 
 

@@ -3,7 +3,7 @@ wrapped in controlroom.access.controlroom_view; tests/controlroom/test_access.py
 
 from django.urls import path
 
-from . import views
+from . import views, views_policy
 
 app_name = "controlroom"
 
@@ -17,4 +17,9 @@ urlpatterns = [
     path("meldingen/", views.alerts, name="alerts"),
     path("meldingen/<int:pk>/gezien/", views.alert_acknowledge_view, name="alert_acknowledge"),
     path("acties/", views.actions, name="actions"),
+    # issue 15 points 2 and 3 (policy): criteria with four eyes, what-if, effect of the letters
+    path("criteria/", views_policy.policy, name="policy"),
+    path("criteria/<int:version>/wat-als/", views_policy.policy_whatif, name="policy_whatif"),
+    path("criteria/<int:version>/goedkeuren/", views_policy.policy_approve, name="policy_approve"),
+    path("effect/", views_policy.effect, name="effect"),
 ]

@@ -36,6 +36,7 @@ from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
 from letters.models import Letter
+from pib.charts import Series, line_chart
 from pib.constants import Law, ObligationStatus
 from pib.dates import add_months
 from pib.models import Municipality, Person, TermExtension
@@ -343,6 +344,22 @@ def letter_cohorts(today: dt.date | None = None) -> CohortFigures:
     return CohortFigures(today=today, cells=cells)
 
 
+PERIODS = {"maand": 1, "kwartaal": 3}
+
+
+def periods(figures: CohortFigures, size: int = 1) -> list[tuple[dt.date, dt.date]]:
+    """The cohort periods with members, oldest first, as (first month, last month): calendar months
+    (``size`` 1) or calendar quarters (3). Fixed periods, so a shown figure stays as it is."""
+    starts = sorted({m.replace(month=(m.month - 1) // size * size + 1) for m in figures.months()})
+    return [(start, add_months(start, size - 1)) for start in starts]
+
+
+def period_label(start: dt.date, size: int) -> str:
+    if size == 3:
+        return f"{(start.month - 1) // 3 + 1}e kwartaal {start.year}"
+    return _month_label(start)
+
+
 def month_complete(month: dt.date, horizon: int, today: dt.date) -> bool:
     """A cohort month is shown at a horizon only once *every* member has reached it (the month's last
     day + h months is past), so a figure, once shown, never changes as time passes — comparing this
@@ -420,21 +437,23 @@ class FigureRow:
     complete: bool = True
 
 
-def cohort_table(figures: CohortFigures, *, group: str, horizon: int, municipality_id=None) -> list[FigureRow]:
-    """One row per cohort month (oldest first) of ``group`` (optionally one municipality's): members
-    and the outcome shares at ``horizon``, suppressed. Months not complete at the horizon have no
-    outcomes yet (``complete`` False)."""
+def cohort_table(
+    figures: CohortFigures, *, group: str, horizon: int, municipality_id=None, size: int = 1
+) -> list[FigureRow]:
+    """One row per cohort period (oldest first; months, or quarters with ``size`` 3) of ``group``
+    (optionally one municipality's): members and the outcome shares at ``horizon``, suppressed.
+    Periods not complete at the horizon have no outcomes yet (``complete`` False)."""
     rows = []
-    for month in figures.months():
-        counts = figures.total(group=group, month_from=month, month_to=month, municipality_id=municipality_id)
+    for start, end in periods(figures, size):
+        counts = figures.total(group=group, month_from=start, month_to=end, municipality_id=municipality_id)
         if not counts.n:
             continue
-        complete = month_complete(month, horizon, figures.today)
+        complete = month_complete(end, horizon, figures.today)
         values = [counts.outcomes[horizon][o] for o in Outcome.ORDER]
         hidden = suppress([values], None, row_totals=[counts.n])[0]
         members = Shown(counts.n if counts.n >= SMALL else None)
         cells = shown_row(values, counts.n, hidden) if complete else []
-        rows.append(FigureRow(_month_label(month), month.isoformat(), members, cells, complete))
+        rows.append(FigureRow(period_label(start, size), start.isoformat(), members, cells, complete))
     return rows
 
 
@@ -478,33 +497,42 @@ def municipality_table(
 
 
 def national_for_municipality(
-    figures: CohortFigures, *, group: str, horizon: int, municipality_id: int
+    figures: CohortFigures, *, group: str, horizon: int, municipality_id: int, size: int = 1
 ) -> list[FigureRow]:
-    """The national rows a municipality sees beside its own (portal): a month's national figures are
-    shown only when at least two *other* municipalities contributed and the rest of the country
-    (national minus this municipality) has at least ``SMALL`` members, and a national cell only when the
-    rest-of-country cell is at least ``SMALL`` — so subtracting its own figures from the national ones
-    never tells a municipality anything about fewer than 10 persons elsewhere."""
+    """The national rows a municipality sees beside its own (portal), for the periods in which it has
+    letters: a period's national figures are shown only when at least two *other* municipalities
+    contributed and the rest of the country (national minus this municipality) has at least ``SMALL``
+    members, and a national cell only when the rest-of-country cell is at least ``SMALL`` — so
+    subtracting its own figures from the national ones never tells a municipality anything about
+    fewer than 10 persons elsewhere, nor about one other municipality."""
     rows = []
-    for month in figures.months():
-        own = figures.total(group=LETTER, month_from=month, month_to=month, municipality_id=municipality_id)
+    for start, end in periods(figures, size):
+        own = figures.total(group=LETTER, month_from=start, month_to=end, municipality_id=municipality_id)
         if not own.n:
             continue  # the municipality compares its own cohorts
-        national = figures.total(group=group, month_from=month, month_to=month)
-        others = figures.contributors(group=group, month_from=month, month_to=month) - {municipality_id}
-        rest_n = national.n - (own.n if group == LETTER else 0)
-        complete = month_complete(month, horizon, figures.today)
+        national = figures.total(group=group, month_from=start, month_to=end)
+        others = figures.contributors(group=group, month_from=start, month_to=end) - {municipality_id}
+        mine = group == LETTER
+        rest_n = national.n - (own.n if mine else 0)
+        complete = month_complete(end, horizon, figures.today)
         values = [national.outcomes[horizon][o] for o in Outcome.ORDER]
-        own_values = [own.outcomes[horizon][o] if group == LETTER else 0 for o in Outcome.ORDER]
-        rest = [v - w for v, w in zip(values, own_values, strict=True)]
+        rest = [v - (own.outcomes[horizon][o] if mine else 0) for v, o in zip(values, Outcome.ORDER, strict=True)]
+        label = period_label(start, size)
         if len(others) < 2 or rest_n < SMALL:
-            rows.append(FigureRow(_month_label(month), month.isoformat(), Shown(None), [], complete))
+            rows.append(FigureRow(label, start.isoformat(), Shown(None), [], complete))
             continue
         # a national cell whose rest of the country is small is hidden, and the row completed again
         hidden = suppress([values], None, row_totals=[national.n], hidden=[[r < SMALL for r in rest]])[0]
         cells = shown_row(values, national.n, hidden) if complete else []
-        rows.append(FigureRow(_month_label(month), month.isoformat(), Shown(national.n), cells, complete))
+        rows.append(FigureRow(label, start.isoformat(), Shown(national.n), cells, complete))
     return rows
+
+
+def outcome_chart_points(rows: list[FigureRow], outcome: str) -> list[tuple[str, float | None]]:
+    """(period, share of ``outcome``) for a chart: only shares the table shows (a hidden or not yet
+    complete cell is None, drawn as no data), so the chart never tells more than the table."""
+    index = Outcome.ORDER.index(outcome)
+    return [(row.label, row.cells[index].share if row.cells else None) for row in rows]
 
 
 MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
@@ -513,3 +541,44 @@ MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "au
 
 def _month_label(month: dt.date) -> str:
     return f"{MONTHS_NL[month.month - 1]} {month.year}"
+
+
+@dataclass(frozen=True)
+class EffectOptions:
+    """What a letter-effect screen shows, from its query string (unknown values: the defaults)."""
+
+    horizon: int = 6
+    period: str = "maand"
+    outcome: str = Outcome.MET
+
+    @property
+    def size(self) -> int:
+        return PERIODS[self.period]
+
+    @classmethod
+    def from_query(cls, params) -> "EffectOptions":
+        horizon = str(params.get("na", ""))
+        period = str(params.get("periode", ""))
+        outcome = str(params.get("uitkomst", ""))
+        return cls(
+            horizon=int(horizon) if horizon in {str(h) for h in HORIZONS} else cls.horizon,
+            period=period if period in PERIODS else cls.period,
+            outcome=outcome if outcome in Outcome.LABELS else cls.outcome,
+        )
+
+
+def effect_chart(series: list[tuple[str, list[FigureRow]]], options: EffectOptions, *, chart_id: str):
+    """A line per group (e.g. with and without letter) of the share in ``options.outcome`` per period,
+    from the suppressed tables only (pib.charts; readable without colour, numbers beside it)."""
+    label = Outcome.LABELS[options.outcome].lower()
+    return line_chart(
+        [Series(name, outcome_chart_points(rows, options.outcome)) for name, rows in series],
+        title=f"Aandeel '{label}' {options.horizon} maanden na de brief, per {options.period}",
+        description=(
+            f"Percentage van elk cohort dat {options.horizon} maanden na de brief in de uitkomst '{label}' is. "
+            "Geen punt: minder dan 10 personen of het cohort is nog niet zo lang geleden."
+        ),
+        chart_id=chart_id,
+        label_header="Cohort",
+        value_format=lambda v: f"{v:.1f}%".replace(".", ","),
+    )

@@ -235,13 +235,16 @@ def ensure_institutions() -> list[int]:
 
 
 class PopulationBuilder:
-    def __init__(self, *, seed: int, today: dt.date):
+    def __init__(self, *, seed: int, today: dt.date, municipality_ids=None):
+        """``municipality_ids``: persons live only there (default: anywhere, by weight)."""
         self.rng = random.Random(seed)
         self.today = today
         munis = list(Municipality.objects.order_by("code").values_list("id", "code", "name", "province"))
-        self.municipalities = [(mid, name) for mid, _code, name, _p in munis]
         self.places = {mid: (code, province) for mid, code, _n, province in munis}
         self.by_code = {code: (mid, name) for mid, code, name, _p in munis}
+        if municipality_ids is not None:
+            munis = [m for m in munis if m[0] in municipality_ids]
+        self.municipalities = [(mid, name) for mid, _code, name, _p in munis]
         self.cum_weights = list(accumulate(names.MUNICIPALITY_WEIGHTS.get(code, 1) for _i, code, _n, _p in munis))
         self.institutions = ensure_institutions()
 
@@ -439,15 +442,19 @@ def record_demo_quality_mark_loss(today: dt.date) -> QualityMarkLoss | None:
     )
 
 
-def build_population(*, persons: int, seed: int, today: dt.date, chunk: int = 10_000, progress=None) -> dict:
+def build_population(
+    *, persons: int, seed: int, today: dt.date, chunk: int = 10_000, progress=None, municipality_ids=None
+) -> dict:
     """Creates ``persons`` persons with all their records (the showcase persons of the headline
-    municipality first, when it exists and ``persons`` allows); returns row counts per model."""
-    builder = PopulationBuilder(seed=seed, today=today)
+    municipality first, when it exists and ``persons`` allows, unless ``municipality_ids`` limits where
+    they live); returns row counts per model."""
+    builder = PopulationBuilder(seed=seed, today=today, municipality_ids=municipality_ids)
     ids = Ids.after_existing()
     writer = Writer()
     counts = dict.fromkeys(ORDER, 0)
     done = 0
     showcase = showcase_persons(today) if HEADLINE_MUNICIPALITY in builder.by_code else []
+    showcase = [] if municipality_ids is not None else showcase
     showcase = showcase[: max(0, min(len(showcase), persons // 50))]  # only in a population of some size
     if showcase:
         rows = {m: [] for m in ORDER}

@@ -22,7 +22,10 @@ def patterns():
 
 
 def build(pattern, alert_pk) -> str:
-    values = {"run_date": RUN_DATE.isoformat(), "code": "GM0014", "pk": alert_pk}
+    from elip.models import PolicyVersion
+
+    draft = PolicyVersion.objects.filter(status="concept").first()
+    values = {"run_date": RUN_DATE.isoformat(), "code": "GM0014", "pk": alert_pk, "version": draft.pk if draft else 0}
     names = pattern.pattern.converters.keys()
     return reverse(f"controlroom:{pattern.name}", kwargs={n: values[n] for n in names})
 
@@ -30,6 +33,11 @@ def build(pattern, alert_pk) -> str:
 @pytest.fixture
 def world():
     week_run(RUN_DATE, {"GM0014": 2}, letters={"GM0014": 1}, failed={"GM0014": 1})
+    # a criteria draft by another admin, for the what-if and approval screens (issue 15, policy)
+    from elip.services.policy import policy_draft_create
+
+    policy_draft_create(user=UserFactory(username="opsteller", is_staff=True), valid_from=dt.date(2099, 1, 1),
+                        months_before_term_end=0, term_rule_percentage=95, loan_rule_percentage=95)  # fmt: skip
     return AlertFactory(run_date=RUN_DATE)
 
 
