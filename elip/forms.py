@@ -7,15 +7,17 @@ from django.core.exceptions import ValidationError
 from elip.services.enrolment import ENROLMENT_FIELDS, FIELD_LABELS, validate_enrolment_data
 from pib.forms import AccessibleFormMixin
 
+SIZES = {"postcode": "utrecht-textbox--postal-code-nl-size", "number": "utrecht-textbox--house-number-size"}
+
 
 def _text(label, *, autocomplete=None, input_type="text", help_text="", size=None, inputmode=None):
-    attrs = {"class": "form-input"}
+    attrs = {}
     if autocomplete:
         attrs["autocomplete"] = autocomplete
     if inputmode:
         attrs["inputmode"] = inputmode
     if size:
-        attrs["class"] += f" form-input--{size}"
+        attrs["class"] = SIZES[size]  # the component class itself comes from AccessibleFormMixin
     widget = {"email": forms.EmailInput, "tel": forms.TextInput}.get(input_type, forms.TextInput)(attrs=attrs)
     if input_type == "tel":
         widget.input_type = "tel"

@@ -19,14 +19,22 @@ class PersonTable(tables.Table):
         accessor="full_name",
         order_by=("last_name", "first_names", "prefix"),
         linkify=lambda record: reverse("elip:person_detail", kwargs={"public_id": record.public_id}),
+        attrs={"a": {"class": "utrecht-link"}},
     )
     geboortedatum = tables.Column("Geboortedatum", accessor="birth_date")
     einddatum = tables.Column("Einddatum inburgeringstermijn", accessor="term_end")
-    lening = tables.Column("Resterende lening", accessor="loan_remaining", attrs={"td": {"class": "numeric"}})
+    lening = tables.Column(
+        "Resterende lening",
+        accessor="loan_remaining",
+        attrs={
+            "th": {"class": "utrecht-table__cell--numeric-column"},
+            "td": {"class": "utrecht-table__cell utrecht-table__cell--numeric-data"},
+        },
+    )
 
     class Meta:
         template_name = "partials/table.html"
-        attrs = {"class": "table"}
+        attrs = {"class": "utrecht-table", "td": {"class": "utrecht-table__cell"}}  # NL Design System table
         order_by = ("naam",)
         empty_text = "Er zijn geen ELIP-inburgeraars in uw gemeente."
         # Names of the GET parameters: Dutch, and never data.

@@ -6,9 +6,11 @@ digits get their leading zero back, the elfproef is checked by python-stdnum
 value is the nine-digit BSN, or ``""`` for an empty optional field. The input never autocompletes
 and opens a numeric keyboard.
 
-``AccessibleFormMixin`` links every input to its hint and error (``aria-describedby`` with the
-ids ``templates/partials/field.html`` renders) and gives ``templates/partials/error_summary.html``
-its rows (``error_list``).
+``AccessibleFormMixin`` is the one place where a portal form's inputs get their NL Design System
+component classes (``utrecht-textbox``, ``utrecht-select``, ``utrecht-checkbox``, … see
+``COMPONENT_CLASSES``; ``--invalid`` when the field has an error), links every input to its hint
+and error (``aria-describedby`` with the ids ``templates/partials/field.html`` renders) and gives
+``templates/partials/error_summary.html`` its rows (``error_list``).
 """
 
 from django import forms
@@ -20,9 +22,52 @@ BSN_REQUIRED = "Vul een burgerservicenummer in."
 BSN_MAX_LENGTH = 20  # room for separators ("123.456.789", "1234 56 789"); longer is refused as invalid
 
 
+# The NL Design System component of each kind of input (static/vendor/utrecht/components.css) and
+# its modifier for an input with an error; a widget not listed keeps the browser's look.
+COMPONENT_CLASSES = {
+    "textbox": ("utrecht-textbox utrecht-textbox--html-input", "utrecht-textbox--invalid"),
+    "select": ("utrecht-select utrecht-select--html-select", "utrecht-select--invalid"),
+    "textarea": ("utrecht-textarea utrecht-textarea--html-textarea", "utrecht-textarea--invalid"),
+    "checkbox": ("utrecht-checkbox utrecht-checkbox--html-input", ""),
+}
+
+
+def _component(widget) -> str:
+    if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+        return "checkbox"
+    if isinstance(widget, forms.Select):  # also SelectMultiple; RadioSelect is handled above it
+        return "" if isinstance(widget, forms.RadioSelect) else "select"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.widgets.Input) and widget.input_type not in ("hidden", "file", "radio"):
+        return "textbox"
+    return ""
+
+
+def _set_component_classes(widget, invalid: bool) -> None:
+    """Give ``widget`` (and each part of a MultiWidget) its component class, with the ``--invalid``
+    modifier exactly when ``invalid``; classes the form set itself are kept."""
+    for part in getattr(widget, "widgets", None) or [widget]:
+        kind = _component(part)
+        if not kind:
+            continue
+        base, invalid_class = COMPONENT_CLASSES[kind]
+        classes = [c for c in part.attrs.get("class", "").split() if c != invalid_class]
+        classes = [c for c in base.split() if c not in classes] + classes
+        if invalid and invalid_class:
+            classes.append(invalid_class)
+        part.attrs["class"] = " ".join(classes)
+
+
 class AccessibleFormMixin:
-    """Marks fields with errors ``aria-invalid`` and links hint and error text to the input
+    """Gives every input its NL Design System component class, marks fields with errors
+    ``aria-invalid`` (and the component's ``--invalid``) and links hint and error text to the input
     (``aria-describedby``), so a screen reader announces them with the field."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # the form's own deep copies: changing them is safe
+            _set_component_classes(field.widget, invalid=False)
 
     def _describe(self):
         for name, field in self.fields.items():
@@ -30,7 +75,9 @@ class AccessibleFormMixin:
             ids = []
             if field.help_text:
                 ids.append(f"{bound.auto_id}-hint")
-            if self.is_bound and name in self.errors:
+            invalid = self.is_bound and name in self.errors
+            _set_component_classes(field.widget, invalid=invalid)
+            if invalid:
                 ids.append(f"{bound.auto_id}-error")
                 field.widget.attrs["aria-invalid"] = "true"
             else:
@@ -71,9 +118,7 @@ class BsnField(forms.CharField):
         kwargs.setdefault("label", "Burgerservicenummer")
         kwargs.setdefault(
             "widget",
-            forms.TextInput(
-                attrs={"class": "form-input", "inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}
-            ),
+            forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}),
         )
         super().__init__(**kwargs)
 

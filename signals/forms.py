@@ -22,7 +22,7 @@ class SplitDateWidget(forms.MultiWidget):
                     "size": size,
                     "maxlength": size,
                     "autocomplete": "off",
-                    "class": "form-input--number",
+                    "class": "portal-textbox--short",
                 }
             )
             for _, size in DATE_PARTS

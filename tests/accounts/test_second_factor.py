@@ -85,7 +85,7 @@ def test_totp_code_signs_in_and_wrong_codes_are_throttled(anna, settings):
     password_step(client, "anna")
     for bad in ("123456", "abc!", ""):
         response = client.post("/inloggen/tweede-stap/", {"token": bad})
-        assert response.status_code == 200 and "form-field__error" in response.content.decode()
+        assert response.status_code == 200 and "utrecht-form-field-error-message" in response.content.decode()
     throttled = client.post("/inloggen/tweede-stap/", {"token": code_for(device)})
     assert "Wacht even" in throttled.content.decode()  # django-otp's growing wait after a wrong code
     device.refresh_from_db()

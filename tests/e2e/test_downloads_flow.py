@@ -34,7 +34,7 @@ def test_downloads_page_bundle_and_own_letter(browser_page, login):
     login(page, "petra")
     page.get_by_role("link", name="Downloaden bestanden").click()
     assert page.locator("h1").inner_text() == "Downloaden bestanden"
-    assert page.locator("table.table tbody tr").count() == 1
+    assert page.locator("table.utrecht-table tbody tr").count() == 1
     assert_no_axe_violations(page)
     screenshot(page, "downloads-1-overzicht")
 

@@ -52,14 +52,14 @@ def test_persons_list_detail_exam_contract_invoice(browser_page, login):
 
     page.get_by_role("link", name="Toon deze inburgeringsplichtigen").click()
     assert page.locator("h1").inner_text() == "Overzicht ELIP"
-    assert page.locator("table.table tbody tr").count() == 20
+    assert page.locator("table.utrecht-table tbody tr").count() == 20
     assert_no_axe_violations(page)
     screenshot(page, "persons-2-overzicht")
 
     page.get_by_role("link", name="Naam", exact=False).first.click()  # sort by name, descending
     page.wait_for_load_state()
     assert "sorteer=-naam" in page.url
-    assert page.locator("table.table tbody tr").first.inner_text().startswith(wilmer.bsn)
+    assert page.locator("table.utrecht-table tbody tr").first.inner_text().startswith(wilmer.bsn)
     screenshot(page, "persons-3-overzicht-gesorteerd")
 
     page.get_by_role("link", name="Wilmer Gonzalez").click()

@@ -39,7 +39,7 @@ def test_enrol_an_authenticator_then_sign_in_with_it(browser_page):
     screenshot(page, "inloggen-2-authenticator-koppelen")
     page.fill("#id_token", "000000")
     page.click("main button[type=submit]")
-    assert "Deze code is onjuist" in page.locator(".form-field__error").inner_text()
+    assert "Deze code is onjuist" in page.locator(".utrecht-form-field-error-message").inner_text()
     assert_no_axe_violations(page)
     device = TOTPDevice.objects.get(user=user)
     device.throttle_reset()
@@ -70,10 +70,10 @@ def test_lockout_page_after_five_wrong_passwords(browser_page):
     UserFactory(username="vergeetachtig", roles={"GM0014": [Role.ELIP_PERSONS]})
     for _ in range(4):
         password_step(page, "vergeetachtig", "verkeerd-wachtwoord")
-        assert "onjuist" in page.locator(".message--error").inner_text()
+        assert "onjuist" in page.locator(".utrecht-alert--error").inner_text()
     password_step(page, "vergeetachtig", "verkeerd-wachtwoord")
-    assert page.locator(".message--error").inner_text() == LOCKOUT_MESSAGE
+    assert page.locator(".utrecht-alert--error").inner_text() == LOCKOUT_MESSAGE
     assert_no_axe_violations(page)
     screenshot(page, "inloggen-5-geblokkeerd")
     password_step(page, "vergeetachtig")  # the right password: still blocked
-    assert page.locator(".message--error").inner_text() == LOCKOUT_MESSAGE
+    assert page.locator(".utrecht-alert--error").inner_text() == LOCKOUT_MESSAGE

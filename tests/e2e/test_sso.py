@@ -22,7 +22,7 @@ NO_ROLE = "u hebt geen rol in de Portal Inburgering"
 def at_provider(page, login_name):
     """From the portal's login page through the provider's login and consent screens."""
     page.goto("/inloggen/")
-    page.click("a.button:has-text('Inloggen via uw organisatie')")
+    page.click("a.utrecht-button-link:has-text('Inloggen via uw organisatie')")
     page.wait_for_selector("input[name=login]")
     page.fill("input[name=login]", login_name)
     page.fill("input[name=password]", "wat-dan-ook")
@@ -60,7 +60,7 @@ def test_sso_sign_in_with_role_and_logout_ends_the_provider_session(browser_page
     assert urlsplit(page.url).path == "/inloggen/"
     assert not PortalSession.objects.filter(user_id=user.pk).exists()
     # The provider forgot the session: signing in again asks for the login again.
-    page.click("a.button:has-text('Inloggen via uw organisatie')")
+    page.click("a.utrecht-button-link:has-text('Inloggen via uw organisatie')")
     page.wait_for_selector("input[name=login]")
 
 

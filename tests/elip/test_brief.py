@@ -113,7 +113,7 @@ def test_not_enrolled_shows_explanation_with_live_estimate_and_meld_aan(client_,
     response = client_.get(reverse("elip:brief"))
     assert response.status_code == 200
     page = text(response)
-    assert "<h1>ELIP</h1>" in page
+    assert '<h1 class="utrecht-heading-1">ELIP</h1>' in page
     assert "Gekozen gemeente: <strong>Groningen</strong>" in page
     assert (
         "Er staan op dit moment naar schatting 3 ELIP-inburgeraars ingeschreven in uw gemeente. "
@@ -128,7 +128,7 @@ def test_not_enrolled_shows_explanation_with_live_estimate_and_meld_aan(client_,
 def test_enrol_form_has_the_manuals_fields_in_order_and_csrf(client_):
     response = client_.get(reverse("elip:brief_enrol"))
     page = text(response)
-    assert "<h1>Elip aanmelden</h1>" in page
+    assert '<h1 class="utrecht-heading-1">Elip aanmelden</h1>' in page
     assert "csrfmiddlewaretoken" in page
     names = [n for n in re.findall(r'<input type="[a-z]+" name="([a-z_]+)"', page) if n != "csrfmiddlewaretoken"]
     assert names == [
@@ -265,7 +265,10 @@ def test_enrolled_overview_shows_dispatches_and_both_data_blocks(client_, user, 
     assert "Informatie over de ELIP-ondersteuning" in page
     assert f"<dt>Datum laatste verzending</dt><dd>{last:%d-%m-%Y}</dd>" in page
     assert "<details" in page and "<summary>Vorige verzendingen (2 in de afgelopen 3 maanden)</summary>" in page
-    assert f'<td>{last:%d-%m-%Y}</td><td class="table__numeric">12</td>' in page
+    assert (
+        f'<td class="utrecht-table__cell">{last:%d-%m-%Y}</td>'
+        '<td class="utrecht-table__cell utrecht-table__cell--numeric-data">12</td>'
+    ) in page
     assert "<dt>Volgende verzending</dt>" in page
     assert "<dt>Schatting te verzenden brieven</dt><dd>0</dd>" in page
     assert "<dt>Totaal verzonden</dt><dd>97</dd>" in page
@@ -284,7 +287,10 @@ def test_change_is_confirmed_with_bewaar_and_recorded(client_, user, groningen):
     response = client_.post(reverse("elip:brief_change"), {**FORM, "letter_email": "nieuw@groningen.nl"})
     page = text(response)
     assert ">Bewaar</button>" in page
-    assert "<td>elip@groningen.nl</td><td>nieuw@groningen.nl</td>" in page
+    assert (
+        '<td class="utrecht-table__cell">elip@groningen.nl</td><td class="utrecht-table__cell">nieuw@groningen.nl</td>'
+        in page
+    )
     assert ElipEnrolment.objects.get().letter_email == "elip@groningen.nl"  # not yet
     client_.post(reverse("elip:brief_change_confirm"), {"gegevens": token_of(response)})
     assert ElipEnrolment.objects.get().letter_email == "nieuw@groningen.nl"

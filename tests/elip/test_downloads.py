@@ -55,7 +55,7 @@ def test_the_page_lists_the_bundles_of_the_last_3_months_newest_first(client_a, 
     assert urls[0] in page and urls[1] in page
     assert page.index(urls[0]) < page.index(urls[1])
     assert urls[2] not in page and urls[3] not in page
-    assert "<h1>Downloaden bestanden</h1>" in page
+    assert '<h1 class="utrecht-heading-1">Downloaden bestanden</h1>' in page
 
 
 def test_no_bundles_says_so(client_a):

@@ -144,7 +144,7 @@ def test_search_someone_elses_bsn_is_not_found(client_a, case):
 
 def test_search_clear_link_goes_to_empty_form(client_a):
     html = client_a.get(reverse("elip:persons_search")).content.decode()
-    assert re.search(r'<a href="/elip/personen/">maak veld leeg</a>', html)
+    assert re.search(r'<a class="utrecht-link" href="/elip/personen/">maak veld leeg</a>', html)
 
 
 def test_search_count_of_one_is_singular(client_a):
@@ -225,7 +225,7 @@ def test_list_ignores_per_page_parameter(client_a):
     for i in range(25):
         PersonFactory(elip=True, code=GRONINGEN, loan_used=Decimal("8720"), last_name=f"N{i:02d}")
     response = client_a.get(reverse("elip:persons_list"), {"per_pagina": 1000})
-    assert response.content.decode().count("<tr>") == 21  # header + 20 rows
+    assert response.content.decode().count('<tr class="utrecht-table__row">') == 21  # header + 20 rows
 
 
 @pytest.mark.parametrize(
@@ -448,7 +448,7 @@ def test_back_links_have_class_link_back(client_a, wilmer):
         reverse("elip:person_invoice", kwargs={"public_id": person.public_id, "pk": data["invoices"][0].pk}),
     ]
     for url in urls:
-        assert 'class="link-back"' in client_a.get(url).content.decode(), url
+        assert 'class="utrecht-link link-back"' in client_a.get(url).content.decode(), url
 
 
 # --- Scoping: 404 -----------------------------------------------------------------------------

@@ -139,7 +139,7 @@ def test_wrong_username_and_weak_password_are_refused_in_dutch(client, admin_cli
     weak = activate(client, code=code, password="kort")
     assert weak.status_code == 400
     assert "Dit wachtwoord is te kort" in weak.content.decode(), re.findall(
-        r"form-field__error.*", weak.content.decode()
+        r"utrecht-form-field-error-message.*", weak.content.decode()
     )
     mismatch = activate(client, code=code, password=PASSWORD, password2=PASSWORD + "x")
     assert "De twee wachtwoorden zijn niet gelijk." in mismatch.content.decode()

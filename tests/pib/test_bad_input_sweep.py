@@ -18,8 +18,8 @@ invoices, a signal and a contact person):
 
 Per request: no exception, never a 500, the status is one of 200/302/303/400/403/404/405, the
 registry tables of the portal's writes are unchanged (except the one legitimate action a screen's
-button performs with any body), a 200 or 400 answer to a POST shows a ``form-field__error`` /
-``message--error`` element, and every error text or flash message is Dutch (no Django English).
+button performs with any body), a 200 or 400 answer to a POST shows a ``utrecht-form-field-error-message`` /
+``utrecht-alert--error`` element, and every error text or flash message is Dutch (no Django English).
 
 The form fields of a screen are read from its own HTML (every ``<form method="post">`` whose
 action is the screen), plus the few fields of forms that only appear in another state.
@@ -175,9 +175,10 @@ EXTRA_FIELDS = {
 ACTION_WITH_ANY_BODY = {("elip:brief_withdraw", "aangemeld")}
 # Removing the contact person is an empty choice ("Geen contactpersoon") of the form.
 ACTION_WITH_EMPTY_BODY = {"signals:contact_person"}
-ERROR_ELEMENT = re.compile(r'class="[^"]*\b(form-field__error|message--error)\b')
+ERROR_ELEMENT = re.compile(r'class="[^"]*\b(utrecht-form-field-error-message|utrecht-alert--error)\b')
 ERROR_TEXT = re.compile(
-    r'<(p|div)[^>]*class="[^"]*\b(?:form-field__error|message--error)\b[^"]*"[^>]*>(.*?)</\1>', re.DOTALL
+    r'<(p|div)[^>]*class="[^"]*\b(?:utrecht-form-field-error-message|utrecht-alert--error)\b[^"]*"[^>]*>(.*?)</\1>',
+    re.DOTALL,
 )
 ENGLISH = re.compile(
     r"This field|Enter a |Select a valid|Ensure this|Null characters|not allowed|is required|Invalid|"
@@ -269,7 +270,9 @@ class Sweep:
             problems.append(f"{where}: status {status}")
         shows_error = ERROR_ELEMENT.search(text) or (status == 400 and "Ongeldig verzoek" in text)
         if method == "POST" and post_checks and status in (200, 400) and not shows_error:
-            problems.append(f"{where}: {status} without a form-field__error / message--error element")
+            problems.append(
+                f"{where}: {status} without a utrecht-form-field-error-message / utrecht-alert--error element"
+            )
         for _tag, inner in ERROR_TEXT.findall(text):
             if ENGLISH.search(_text(inner)):
                 problems.append(f"{where}: English error text {_text(inner)[:120]!r}")
@@ -574,7 +577,7 @@ def _assert_dutch_form_error(response, before, *expected):
     assert response.exc_info is None
     assert response.status_code == 200, response.status_code
     errors = " ".join(_errors(text))
-    assert errors, "no form-field__error / message--error element"
+    assert errors, "no utrecht-form-field-error-message / utrecht-alert--error element"
     assert not ENGLISH.search(errors), errors
     for fragment in expected:
         assert fragment in errors, (fragment, errors)
@@ -685,7 +688,7 @@ def test_enrolment_form_fields_get_a_dutch_message(state, field, value, message)
     response = _client(user).post(url, {**VALID_ENROLMENT, "contact_name": "Iemand Anders", field: value})
     _assert_dutch_form_error(response, before, message)
     assert f'id="id_{field}-error"' in walk.body(response)
-    assert 'class="form-field__error"' in walk.body(response)
+    assert "utrecht-form-field-error-message" in walk.body(response)
 
 
 def test_nul_bytes_in_the_login_form():
@@ -703,7 +706,7 @@ def test_nul_bytes_in_the_login_form():
         response = client.post("/inloggen/", data)
         text = walk.body(response)
         assert response.exc_info is None and response.status_code == 200, data
-        assert "Uw gebruikersnaam of wachtwoord is onjuist" in text and "message--error" in text
+        assert "Uw gebruikersnaam of wachtwoord is onjuist" in text and "utrecht-alert--error" in text
         assert "_auth_user_id" not in client.session
     assert digest() == before
 

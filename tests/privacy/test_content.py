@@ -63,7 +63,7 @@ def test_names_are_isolated_and_the_title_has_no_bidi_controls(client):
     html = client.get(reverse("elip:person_detail", kwargs={"public_id": person.public_id})).content.decode()
     title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
     assert "\u202e" not in title
-    assert re.search(r"<h1>Details <bdi>[^<]*\u202e[^<]*</bdi></h1>", html)
+    assert re.search(r'<h1 class="utrecht-heading-1">Details <bdi>[^<]*\u202e[^<]*</bdi></h1>', html)
     listing = client.get(reverse("elip:persons_list")).content.decode()
     assert "<bdi>" in listing
 

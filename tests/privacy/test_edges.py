@@ -75,7 +75,7 @@ def test_person_overview_page_size_is_fixed_at_20(persons_client, per_page):
         PersonFactory(elip=True, code=GRONINGEN, loan_used=Decimal("8720"), last_name=f"N{i:02d}")
     response = persons_client.get(reverse("elip:persons_list"), {"per_page": per_page, "per_pagina": per_page})
     assert response.status_code == 200
-    assert response.content.decode().count("<tr>") == 21  # header + 20 rows
+    assert response.content.decode().count('<tr class="utrecht-table__row">') == 21  # header + 20 rows
 
 
 # --- read log for every search outcome ------------------------------------------------------------

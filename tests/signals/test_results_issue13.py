@@ -31,7 +31,7 @@ def page(response):
 
 
 def row_of(html, bsn):
-    row = re.search(r"<tr>(?:(?!</tr>).)*?" + bsn + r".*?</tr>", html)
+    row = re.search(r'<tr class="utrecht-table__row">(?:(?!</tr>).)*?' + bsn + r".*?</tr>", html)
     assert row, f"no row for {bsn}"
     return row.group(0)
 
@@ -79,10 +79,12 @@ def test_bsn_links_only_where_the_user_may_follow_them(client, people):
 def test_moved_out_person_shows_bsn_and_name_marked_verhuisd(client, people):
     client.force_login(UserFactory(roles={AMSTERDAM: [Role.ELIP_SIGNALS, Role.ELIP_PERSONS]}))
     html = results(client)
-    moved_rows = re.findall(r"<tr>(?:(?!</tr>).)*?" + people["moved"].bsn + r".*?</tr>", html)
+    moved_rows = re.findall(
+        r'<tr class="utrecht-table__row">(?:(?!</tr>).)*?' + people["moved"].bsn + r".*?</tr>", html
+    )
     assert len(moved_rows) == 2  # SS400 and SS404
     for row in moved_rows:
-        assert "Vertrokken" in row and "verhuisd" in row and '<a href="/elip/' not in row
+        assert "Vertrokken" in row and "verhuisd" in row and 'href="/elip/' not in row
     assert "verhuisd" not in row_of(html, people["obliged"].bsn)
 
 
@@ -107,10 +109,10 @@ def test_after_the_ss402_signal_is_gone_the_link_is_gone(client, people):
 def test_doelgroep_column_in_the_manuals_order(client, people):
     client.force_login(UserFactory(roles={AMSTERDAM: [Role.ELIP_SIGNALS]}))
     html = results(client)
-    headers = re.findall(r'<th scope="col"[^>]*>(.*?)</th>', html)
+    headers = re.findall(r'<th class="utrecht-table__header-cell" scope="col"[^>]*>(.*?)</th>', html)
     names = [re.sub(r"<label.*?</label>|<[^>]+>|[▲▼]", "", h).strip() for h in headers]
     assert names == ["Status", "BSN", "Achternaam", "Doelgroep", "Code", "Omschrijving", "Datum", "Contactpersoon"]
-    assert "<td>Wi2013</td>" in row_of(html, people["obliged"].bsn)
+    assert '<td class="utrecht-table__cell">Wi2013</td>' in row_of(html, people["obliged"].bsn)
 
 
 def test_dates_and_status_do_not_wrap_and_the_page_is_not_capped(client, people):
@@ -118,8 +120,8 @@ def test_dates_and_status_do_not_wrap_and_the_page_is_not_capped(client, people)
     html = results(client)
     assert 'class="page page--wide"' in html
     row = row_of(html, people["obliged"].bsn)
-    assert re.search(r'<td class="nowrap">\d\d-\d\d-\d{4}</td>', row)
-    assert '<td class="nowrap"><input type="checkbox"' in row
+    assert re.search(r'<td class="utrecht-table__cell nowrap">\d\d-\d\d-\d{4}</td>', row)
+    assert '<td class="utrecht-table__cell nowrap"><input type="checkbox"' in row
 
 
 # --- select all found signals, across pages, without JavaScript ----------------------------------
@@ -205,7 +207,7 @@ def test_back_from_results_keeps_the_criteria(client, many):
         },
     )
     html = page(client.get(response["Location"]))
-    back = re.search(r'<a class="link-back" href="([^"]+)"', html).group(1)
+    back = re.search(r'<a class="utrecht-link link-back" href="([^"]+)"', html).group(1)
     assert back.startswith("/signalen/?zoekopdracht=")
     assert person.bsn not in back  # only the opaque search id travels in the URL
     form = page(client.get(back.replace("&amp;", "&")))

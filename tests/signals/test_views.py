@@ -206,7 +206,7 @@ def test_results_table_columns_and_values(client_signals, own_person, user):
         assert f">{header}" in page
     assert "Er zijn <strong>1</strong> signalen gevonden." in page
     assert '<strong class="js-selected-count">0</strong> <span class="js-selected-noun">signalen</span>' in page
-    assert 'class="js-selected-line" hidden' in page  # shown by signals.js only
+    assert 'class="utrecht-paragraph js-selected-line" hidden' in page  # shown by signals.js only
     for value in [
         "Nieuw",
         own_person.bsn,
@@ -219,7 +219,7 @@ def test_results_table_columns_and_values(client_signals, own_person, user):
         assert value in page
     for button in ['value="in_behandeling"', 'value="afgehandeld"', 'value="printen"']:
         assert button in page
-    assert 'class="js-select-all"' in page
+    assert 'js-select-all"' in page
     assert "signals/signals.js" in page
     assert "<script>" not in page and "style=" not in page
 
