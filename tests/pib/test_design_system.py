@@ -21,8 +21,9 @@ from pib.forms import AccessibleFormMixin
 
 ROOT = Path(__file__).resolve().parents[2]
 OWN_CSS = sorted((ROOT / "static" / "css").glob("*.css")) + sorted(ROOT.glob("*/static/*/*.css"))
-# The letter's CSS is WeasyPrint's (PDF/A), not a portal screen.
-OWN_CSS = [p for p in OWN_CSS if "letters" not in p.parts]
+# Not portal screens: the letter's CSS is WeasyPrint's (PDF/A); the control room has the Django
+# admin's look and its colours are the admin's own CSS variables (--hairline-color, …).
+OWN_CSS = [p for p in OWN_CSS if "letters" not in p.parts and "controlroom" not in p.parts]
 COMPONENTS_CSS = ROOT / "static" / "vendor" / "utrecht" / "components.css"
 NOT_SERVED = {ROOT / "letters" / "templates"}
 
