@@ -29,14 +29,17 @@ COMPONENT_CLASSES = {
     "select": ("utrecht-select utrecht-select--html-select", "utrecht-select--invalid"),
     "textarea": ("utrecht-textarea utrecht-textarea--html-textarea", "utrecht-textarea--invalid"),
     "checkbox": ("utrecht-checkbox utrecht-checkbox--html-input", ""),
+    "radio": ("utrecht-radio-button utrecht-radio-button--html-input", "utrecht-radio-button--invalid"),
 }
 
 
 def _component(widget) -> str:
     if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
         return "checkbox"
-    if isinstance(widget, forms.Select):  # also SelectMultiple; RadioSelect is handled above it
-        return "" if isinstance(widget, forms.RadioSelect) else "select"
+    if isinstance(widget, forms.RadioSelect):
+        return "radio"
+    if isinstance(widget, forms.Select):  # also SelectMultiple
+        return "select"
     if isinstance(widget, forms.Textarea):
         return "textarea"
     if isinstance(widget, forms.widgets.Input) and widget.input_type not in ("hidden", "file", "radio"):

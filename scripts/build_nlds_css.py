@@ -40,6 +40,7 @@ COMPONENTS = [
     "select",
     "textarea",
     "checkbox",
+    "radio-button",
     "table",
     "pagination",
     "alert",

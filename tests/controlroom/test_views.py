@@ -99,7 +99,7 @@ def test_run_detail_table_sorts_and_pages(fb):
     assert "1 van 3" in first
     top = fb.get(url + "?sorteer=-geselecteerd").content.decode()
     biggest = Municipality.objects.get(code=codes[-1]).name
-    assert biggest in top.split("<tbody>")[1].split("</tr>")[0]
+    assert biggest in top.split('<tbody class="utrecht-table__body">')[1].split("</tr>")[0]
     assert RunMunicipality.objects.filter(run=run).count() == 45
     last = fb.get(url + "?pagina=3").content.decode()
     assert codes[-1] in last

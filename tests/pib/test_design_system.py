@@ -171,6 +171,7 @@ class _Form(AccessibleFormMixin, forms.Form):
     roles = forms.MultipleChoiceField(choices=[("x", "X")], widget=forms.CheckboxSelectMultiple, required=False)
     postcode = forms.CharField(widget=forms.TextInput(attrs={"class": "utrecht-textbox--postal-code-nl-size"}))
     secret = forms.CharField(widget=forms.HiddenInput, required=False)
+    choice = forms.ChoiceField(choices=[("on", "Aan"), ("off", "Uit")], widget=forms.RadioSelect, required=False)
 
 
 def test_the_form_mixin_renders_every_widget_with_its_component_class():
@@ -183,6 +184,7 @@ def test_the_form_mixin_renders_every_widget_with_its_component_class():
     assert 'class="utrecht-textbox utrecht-textbox--html-input utrecht-textbox--postal-code-nl-size"' in str(
         form["postcode"]
     )
+    assert 'class="utrecht-radio-button utrecht-radio-button--html-input"' in str(form["choice"])
     assert "class=" not in str(form["secret"])
     assert "--invalid" not in html
 
