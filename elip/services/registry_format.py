@@ -139,10 +139,13 @@ def _text(col: Column):
 def _bsn(col: Column):
     def parse(value: str, ctx) -> str:
         value = value.strip()
+        if value in ctx.valid_bsns:  # checked before in this run (a person's rows repeat the BSN)
+            return value
         if not value:
             raise CellError("verplicht veld is leeg")
         if not BSN_RE.fullmatch(value) or not is_valid_bsn(value):
             raise CellError("geen geldig BSN (9 cijfers, elfproef)")
+        ctx.valid_bsns.add(value)
         return value
 
     return parse

@@ -84,7 +84,11 @@ class FileResult:
 
 @dataclass
 class Context:
+    """What reading a file needs: the municipality ids by code, and the BSNs found valid so far in
+    this run (the elfproef once per person, not once per row of each of its records)."""
+
     municipalities: dict[str, int]
+    valid_bsns: set[str] = field(default_factory=set)
 
     @classmethod
     def load(cls):
@@ -131,7 +135,9 @@ def registry_files(paths: list[str | Path]) -> list[tuple[Entity, Path]]:
     return [(entity, found[entity.name]) for entity in ENTITIES if entity.name in found]
 
 
-def registry_import_file(*, path: str | Path, expected: Entity | None = None, on_date: dt.date | None = None):
+def registry_import_file(
+    *, path: str | Path, expected: Entity | None = None, on_date: dt.date | None = None, context: Context | None = None
+) -> FileResult:
     """Loads one file in one transaction; returns its ``FileResult`` or raises ``ImportFailed``."""
     path = Path(path)
     if connection.vendor != "postgresql":
@@ -144,7 +150,7 @@ def registry_import_file(*, path: str | Path, expected: Entity | None = None, on
                 raise FileRejected([f"{path.name}, regel 1: formaatregel noemt {entity.name}, niet {expected.name}"])
             signals_before = Signal.objects.count()
             with transaction.atomic():
-                result = _load(entity, binary, path.name, on_date or timezone.localdate())
+                result = _load(entity, binary, path.name, on_date or timezone.localdate(), context or Context.load())
                 result.signals = Signal.objects.count() - signals_before
         except FileRejected as rejected:
             raise ImportFailed(rejected.errors) from None
@@ -161,7 +167,7 @@ def registry_import_file(*, path: str | Path, expected: Entity | None = None, on
     return result
 
 
-def _load(entity: Entity, binary, filename: str, on_date: dt.date) -> FileResult:
+def _load(entity: Entity, binary, filename: str, on_date: dt.date, context: Context) -> FileResult:
     result = FileResult(filename=filename, entity=entity.name)
     tick = time.monotonic()
     errors: list[str] = []
@@ -170,7 +176,7 @@ def _load(entity: Entity, binary, filename: str, on_date: dt.date) -> FileResult
         cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
         cursor.execute(f"CREATE TEMP TABLE {STAGE} (line integer NOT NULL, {cols})")
         copy_sql = f"COPY {STAGE} (line, {', '.join(q(c) for c in entity.stage_columns)}) FROM STDIN"
-        records = read_records(binary, filename, entity, Context.load(), errors)
+        records = read_records(binary, filename, entity, context, errors)
         while batch := list(islice(records, BATCH)):
             result.rows += len(batch)
             if errors:
@@ -355,10 +361,11 @@ def registry_import(*, paths: list[str | Path], on_date: dt.date | None = None, 
     report also says which files were then not loaded: they build on it). Files loaded before it stay
     loaded (all or nothing is per file)."""
     files = registry_files(paths)
+    context = Context.load()
     results = []
     for n, (entity, path) in enumerate(files):
         try:
-            result = registry_import_file(path=path, expected=entity, on_date=on_date)
+            result = registry_import_file(path=path, expected=entity, on_date=on_date, context=context)
         except ImportFailed as failed:
             rest = [p.name for _e, p in files[n + 1 :]]
             failed.errors.append(f"{path.name}: niets van dit bestand is geladen.")

@@ -13,6 +13,7 @@ total, and the load average before and after: the machine is shared, so say what
 
 import argparse
 import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -23,6 +24,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pib.settings")
 import django  # noqa: E402
 
 django.setup()
+
+from django.db import connection  # noqa: E402
 
 from elip.services.registry_import import registry_import  # noqa: E402
 from pib.models import Person  # noqa: E402
@@ -36,10 +39,26 @@ def load() -> str:
     return f"load average {one:.2f} / {five:.2f} / {fifteen:.2f} (1/5/15 min, {os.cpu_count()} cores)"
 
 
+def cpu_seconds() -> tuple[float, float]:
+    """CPU seconds used so far by this process and by its PostgreSQL backend (same machine): on a
+    shared machine the wall clock says how busy the others were; this says what the import costs."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        backend = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:  # PostgreSQL on another host
+        backend = float("nan")
+    return usage.ru_utime + usage.ru_stime, backend
+
+
 def run(directory: Path, title: str) -> float:
     print(f"\n{title} — {load()}", flush=True)
     print(f"  {'file':<20} {'rows':>10} {'new':>10} {'changed':>8} {'signals':>8} {'s':>7} {'rows/s':>9}  phases (s)")
     started = time.monotonic()
+    python_before, backend_before = cpu_seconds()
 
     def progress(r):
         rate = r.rows / r.seconds if r.seconds else 0
@@ -56,6 +75,12 @@ def run(directory: Path, title: str) -> float:
     print(f"  {'total':<20} {rows:>10,} {sum(r.created for r in results):>10,} "
           f"{sum(r.updated for r in results):>8,} {sum(r.signals for r in results):>8,} {seconds:>7.1f} "
           f"{rows / seconds:>9,.0f}")  # fmt: skip
+    python_cpu, backend_cpu = cpu_seconds()
+    python_cpu, backend_cpu = python_cpu - python_before, backend_cpu - backend_before
+    print(
+        f"  CPU: python {python_cpu:.1f} s + postgres backend {backend_cpu:.1f} s = "
+        f"{python_cpu + backend_cpu:.1f} s (wall clock {seconds:.1f} s)"
+    )
     print(f"  after: {load()}")
     return seconds
 

@@ -438,3 +438,15 @@ def test_a_quality_mark_loss_is_recorded_and_the_current_mark_comes_from_instell
     assert Institution.objects.get(code="BOW77777").quality_mark  # regained or not: instellingen.csv says
     again = registry_import_file(path=write(tmp_path, "keurmerkverlies", [{**loss, "toelichting": "Audit 2024"}]))
     assert (again.created, again.updated) == (0, 1)
+
+
+def test_a_bad_bsn_in_a_record_file_is_refused_as_such(tmp_path):
+    PersonFactory(bsn=BSN)
+    bad = BSN[:-1] + str((int(BSN[-1]) + 1) % 10)
+    rows = [
+        {"bsn": BSN, "onderdeel": "KNM", "vrijgesteld": "nee"},
+        {"bsn": bad, "onderdeel": "ONA", "vrijgesteld": "ja"},
+    ]
+    assert refused(write(tmp_path, "examens", rows)) == [
+        "examens.csv, regel 4, veld bsn: geen geldig BSN (9 cijfers, elfproef)"
+    ]
