@@ -71,6 +71,8 @@ def load_reference_data():
     from django.apps import apps
     from django.contrib.auth.models import Group
 
+    from elip.constants import PolicyStatus
+    from elip.models import PolicyVersion
     from pib.duo_groups import GROUPS, sync_groups
     from pib.models import Municipality
 
@@ -80,6 +82,10 @@ def load_reference_data():
         return
     for module in ("pib.migrations.0002_load_municipalities", "elip.migrations.0002_policy_versions"):
         importlib.import_module(module).load(apps, None)
+    # Migration 0007 (four eyes) approves the versions that existed before it; loaded again with
+    # today's model they would be drafts, and no criteria would be in force.
+    real = [version[0] for version in importlib.import_module("elip.migrations.0002_policy_versions").VERSIONS]
+    PolicyVersion.objects.filter(valid_from__in=real).update(status=PolicyStatus.APPROVED)
 
 
 @pytest.fixture
