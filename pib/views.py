@@ -44,6 +44,13 @@ PARTS = (
         "elip:downloads",
         url_roles=frozenset({Role.ELIP_PERSONS}),
     ),
+    # Issue 15: the effect of the letters, the municipality's own figures against the national ones.
+    Part(
+        "Effect ELIP-brief",
+        "Wat er na de ELIP-brief gebeurt: cijfers van uw gemeente en landelijk",
+        frozenset({Role.ELIP_LETTER}),
+        "elip:effect",
+    ),
     Part(
         "Gebruikers en accountrollen",
         "Accounts aanmaken en accountrollen toekennen voor uw gemeente (Mijn DUO-beheerder)",

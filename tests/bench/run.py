@@ -12,7 +12,10 @@
              tests/bench/bench_controlroom.py there (104 weekly runs × 342 municipalities, letters, bundles);
 - import:    ``seed_demo --persons 250000`` into elip_benchimport_src (once), ``export_registry`` to
              var/bench-import/ (once), then tests/bench/bench_import.py into elip_benchimport, dropped and
-             created afresh each time (a first import, then the same files again).
+             created afresh each time (a first import, then the same files again);
+- policy:    ``seed_demo --persons 250000`` into elip_policybench (once), then tests/bench/bench_policy.py
+             there (enrols a third of the municipalities and adds 24 months of letter history once; the
+             what-if of a draft over 342 municipalities and the letter cohorts, with query counts).
 
 Not part of ``make test``: they take minutes and want a quiet machine.
 """
@@ -91,12 +94,24 @@ def bench_controlroom(persons):
     run([PY, "tests/bench/bench_controlroom.py"], db)
 
 
+def bench_policy(persons):
+    """Issue 15: the what-if of a criteria draft and the letter cohorts, on its own copy of the population
+    (it enrols a third of the municipalities and adds 24 months of letter history)."""
+    db = "elip_policybench"
+    ensure_database(db)
+    if population_size(db) == 0:
+        run([PY, "manage.py", "seed_demo", "--persons", str(persons), "--seed", "1", "--no-accounts"], db)
+    run([PY, "tests/bench/bench_policy.py"], db)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", choices=["selection", "letters", "signals", "import", "controlroom"], action="append")
+    parser.add_argument(
+        "--only", choices=["selection", "letters", "signals", "import", "controlroom", "policy"], action="append"
+    )
     parser.add_argument("--persons", type=int, default=250_000)
     args = parser.parse_args()
-    chosen = args.only or ["selection", "letters", "signals", "import", "controlroom"]
+    chosen = args.only or ["selection", "letters", "signals", "import", "controlroom", "policy"]
     if "selection" in chosen:
         bench_seed_and_selection(args.persons)
     if "letters" in chosen:
@@ -108,6 +123,8 @@ def main():
         bench_import(args.persons)
     if "controlroom" in chosen:
         bench_controlroom(args.persons)
+    if "policy" in chosen:
+        bench_policy(args.persons)
 
 
 if __name__ == "__main__":

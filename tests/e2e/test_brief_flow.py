@@ -169,7 +169,7 @@ def test_start_screen_with_every_role_and_without_any_role(browser_page, login):
     page = browser_page
     UserFactory(username="alles", roles={"GM0014": list(Role)})
     login(page, "alles")
-    assert page.locator(".part-list__item").count() == len(parts_for(set(Role))) == 13
+    assert page.locator(".part-list__item").count() == len(parts_for(set(Role))) == 14
     assert page.locator(".part-list__link").count() >= 1
     step(page, "14-start-alle-rollen")
     page.click("text=Uitloggen")

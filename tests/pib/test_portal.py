@@ -63,10 +63,11 @@ def test_anonymous_start_goes_to_login():
 
 
 @pytest.mark.django_db
-def test_elip_letter_role_only_shows_beheren_elip_brief_as_a_link():
+def test_elip_letter_role_shows_beheren_elip_brief_and_its_effect_as_links():
     response = logged_in("brief", {"GM0014": [Role.ELIP_LETTER]}).get(reverse("start"))
     assert response.status_code == 200
-    assert titles(response) == ["Beheren ELIP brief"]
+    assert titles(response) == ["Beheren ELIP brief", "Effect ELIP-brief"]
+    assert f'href="{reverse("elip:effect")}"' in page_text(response)
     page = page_text(response)
     assert f'<a class="utrecht-link part-list__link" href="{reverse("elip:brief")}">Beheren ELIP brief</a>' in page
     assert "Aanmelden of afmelden voor de ELIP brief" in page
@@ -80,6 +81,7 @@ def test_all_elip_roles_show_the_elip_parts_and_downloads_in_the_manuals_order_w
     assert titles(response) == [
         "Beheren ELIP brief",
         "Downloaden bestanden",
+        "Effect ELIP-brief",
         "Raadplegen ELIP personen",
         "Raadplegen en muteren ELIP signalen",
     ]
@@ -109,15 +111,17 @@ def test_wet_inburgering_roles_show_their_parts_as_not_available_without_links()
 @pytest.mark.django_db
 def test_all_roles_show_every_part_of_the_manual_in_its_order():
     response = logged_in("alles", {"GM0014": [r for r in Role if r != Role.MIJN_DUO_ADMIN]}).get(reverse("start"))
-    assert titles(response) == MANUAL_ORDER
+    shown = titles(response)
+    assert [t for t in shown if t != "Effect ELIP-brief"] == MANUAL_ORDER  # issue 15's part, in alphabetical place
+    assert shown[shown.index("Downloaden bestanden") + 1] == "Effect ELIP-brief"
 
 
 @pytest.mark.django_db
 def test_the_mijn_duo_beheerder_also_sees_gebruikers_en_accountrollen_in_alphabetical_place():
     response = logged_in("alles", {"GM0014": list(Role)}).get(reverse("start"))
     shown = titles(response)
-    assert shown[shown.index("Downloaden bestanden") + 1] == "Gebruikers en accountrollen"
-    assert [t for t in shown if t != "Gebruikers en accountrollen"] == MANUAL_ORDER
+    assert shown[shown.index("Effect ELIP-brief") + 1] == "Gebruikers en accountrollen"
+    assert [t for t in shown if t not in ("Gebruikers en accountrollen", "Effect ELIP-brief")] == MANUAL_ORDER
 
 
 def test_view_only_parts_are_left_out_when_the_muteren_role_includes_them():
@@ -136,6 +140,7 @@ def test_every_part_of_this_portal_links_to_its_screen():
     assert linked == {
         "Beheren ELIP brief",
         "Downloaden bestanden",
+        "Effect ELIP-brief",  # issue 15
         "Gebruikers en accountrollen",  # the Mijn DUO-beheerder's part
         "Raadplegen ELIP personen",
         "Raadplegen en muteren ELIP signalen",
@@ -157,7 +162,7 @@ def test_user_without_any_role_gets_an_explanation():
 def test_start_screen_shows_the_roles_of_the_chosen_municipality_only():
     client = logged_in("regio", {"GM0014": [Role.ELIP_LETTER], "GM0363": [Role.ELIP_SIGNALS]})
     client.post(reverse("choose_municipality"), {"gemeente": municipality("GM0014").pk, "next": "/"})
-    assert titles(client.get(reverse("start"))) == ["Beheren ELIP brief"]
+    assert titles(client.get(reverse("start"))) == ["Beheren ELIP brief", "Effect ELIP-brief"]
     client.post(reverse("choose_municipality"), {"gemeente": municipality("GM0363").pk, "next": "/"})
     assert titles(client.get(reverse("start"))) == ["Raadplegen en muteren ELIP signalen"]
 
