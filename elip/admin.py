@@ -27,6 +27,7 @@ from .models import (
     ElipEnrolmentChange,
     PolicyVersion,
     PolicyVersionEvent,
+    QualityMarkAcknowledgement,
     RunMunicipality,
     SelectionRun,
 )
@@ -326,3 +327,14 @@ class DigestDeliveryAdmin(ReadOnlyAdmin):
 
     list_display = ["run", "user", "sent_at", "municipalities"]
     search_fields = ["user__username"]
+
+
+@admin.register(QualityMarkAcknowledgement)
+class QualityMarkAcknowledgementAdmin(ReadOnlyAdmin):
+    """Which municipality acknowledged the notice about a lost quality mark, who and when (the portal
+    writes these; docs/quality-mark-notice.md)."""
+
+    list_display = ["loss", "municipality", "acknowledged_by", "acknowledged_at", "persons_count"]
+    list_filter = ["acknowledged_at"]
+    search_fields = ["municipality__name", "loss__institution__name"]
+    list_select_related = ["loss__institution", "municipality", "acknowledged_by"]

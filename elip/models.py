@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from letters.models import Dispatch
-from pib.models import Municipality, Person
+from pib.models import Municipality, Person, QualityMarkLoss
 
 from .constants import DigestChannel, EnrolmentAction, EnrolmentStatus, PolicyAction, PolicyStatus, RunStatus
 
@@ -292,3 +292,29 @@ class DigestDelivery(models.Model):
 
     def __str__(self):
         return f"{self.run} – {self.user}"
+
+
+class QualityMarkAcknowledgement(models.Model):
+    """A user of a municipality acknowledged the start-screen notice about an institution that lost
+    its Blik op Werk mark (docs/quality-mark-notice.md). Per municipality: once acknowledged, the notice
+    is gone for every colleague, until more of the municipality's ELIP persons turn out to be
+    enrolled there than at the last acknowledgement. Append-only: every acknowledgement is a row."""
+
+    municipality = models.ForeignKey(Municipality, verbose_name="gemeente", on_delete=models.PROTECT)
+    loss = models.ForeignKey(
+        QualityMarkLoss, verbose_name="verlies keurmerk", on_delete=models.CASCADE, related_name="acknowledgements"
+    )
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="gezien door", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField("gezien op", auto_now_add=True)
+    persons_count = models.PositiveIntegerField("aantal ELIP-inburgeraars in de melding")
+
+    class Meta:
+        verbose_name = "melding keurmerk gezien"
+        verbose_name_plural = "meldingen keurmerk gezien"
+        ordering = ["-acknowledged_at", "-pk"]
+        indexes = [models.Index(fields=["municipality", "loss"], name="qm_ack_municipality_loss_idx")]
+
+    def __str__(self):
+        return f"{self.municipality} – {self.loss}"

@@ -10,4 +10,5 @@ urlpatterns = [
     path("downloaden/", include("elip.urls_downloads")),
     path("effect/", effect.effect, name="effect"),
     path("samenvatting/", include("elip.urls_digest")),
+    path("keurmerk/", include("elip.urls_quality_mark")),
 ]

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from .access import choose_municipality, login_required_portal
 from .constants import Role
+from .start_notices import notices_for
 
 
 @dataclass(frozen=True)
@@ -152,8 +153,10 @@ def parts_for(roles) -> list[dict]:
 @login_required_portal
 @require_safe
 def start(request):
-    """Start screen 'Inburgering' (manual §3.1): the parts the user's roles allow for the chosen municipality."""
-    return render(request, "pib/start.html", {"parts": parts_for(request.roles)})
+    """Start screen 'Inburgering' (manual §3.1): the parts the user's roles allow for the chosen municipality,
+    and above them the notices of the apps above pib (``pib.start_notices``)."""
+    context = {"parts": parts_for(request.roles), "notices": notices_for(request)}
+    return render(request, "pib/start.html", context)
 
 
 @require_POST

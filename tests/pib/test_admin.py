@@ -85,6 +85,16 @@ def populated(django_user_model):
 
     DigestSubscription.objects.create(user=colleague, active=True, changed_at=timezone.now(), changed_via="portaal")
     DigestDelivery.objects.create(run=run, user=colleague, sent_at=timezone.now(), municipalities=1)
+    # A municipality acknowledged the notice about a lost quality mark.
+    from elip.models import QualityMarkAcknowledgement
+    from pib.models import Institution, QualityMarkLoss
+
+    loss = QualityMarkLoss.objects.first() or QualityMarkLoss.objects.create(
+        institution=Institution.objects.first(), lost_on=run.run_date
+    )
+    QualityMarkAcknowledgement.objects.create(
+        municipality=person.municipality, loss=loss, acknowledged_by=colleague, persons_count=1
+    )
     Client().post(reverse("login"), {"username": "groningen", "password": "onjuist-wachtwoord"})
     Client().post(reverse("login"), {"username": "amsterdam", "password": "Inburgering-Demo-2025"})
     return person
