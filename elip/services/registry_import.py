@@ -17,6 +17,10 @@ Guarantees, and what enforces them:
   ``person_create`` would leave them: a new row emits no signal (a new person has no ELIP letter; a
   new extension's term end arrives through ``einde_termijn`` in personen.csv, which is a change of
   the person and so emits SS401 — once, not twice).
+- **Reading overlaps loading**: ``registry_import`` reads and checks the files in load order in one
+  reader thread (``prepare_file``: no database access; rows spooled as COPY text to a temporary
+  file), while the database loads the previous file; so Python's parsing and PostgreSQL's writing
+  run on the two cores at once.
 - **Nothing personal in a message or a log line**: errors name file, line and column; a BSN is never
   echoed (``registry_format``).
 
@@ -26,9 +30,11 @@ import (``ImportFailed`` says so).
 
 import datetime as dt
 import logging
+import tempfile
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -40,10 +46,19 @@ from signals.models import Signal
 
 from .registry import person_update, term_extension_update
 from .registry_format import (
+    BOOLEAN,
+    BSN,
     BY_NAME,
+    CHOICE,
+    DATE,
+    DECIMAL,
     ENTITIES,
+    INTEGER,
     MAX_ERRORS,
+    MUNICIPALITY,
     PG_TYPES,
+    POSTCODE,
+    TEXT,
     Entity,
     FileRejected,
     read_format_line,
@@ -53,7 +68,7 @@ from .registry_format import (
 logger = logging.getLogger(__name__)
 
 STAGE = "registry_import_stage"
-BATCH = 20_000  # rows per COPY into the staging table
+COPY_BLOCK = 1 << 20  # bytes per write of the spool file into COPY
 CHANGE_BATCH = 500  # changed rows fetched per query
 CHANGE_REASON = "registerimport"
 
@@ -135,25 +150,98 @@ def registry_files(paths: list[str | Path]) -> list[tuple[Entity, Path]]:
     return [(entity, found[entity.name]) for entity in ENTITIES if entity.name in found]
 
 
+@dataclass
+class Prepared:
+    """A file read and checked cell by cell, its rows written as PostgreSQL COPY text to ``spool``
+    (or its ``errors``): what ``prepare_file`` hands to the loading."""
+
+    path: Path
+    entity: Entity | None
+    spool: Path | None
+    rows: int
+    errors: list[str]
+    seconds: float
+
+
+COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+NULL = "\\N"
+
+
+def _copy_text(value) -> str:
+    return NULL if value is None else value.translate(COPY_ESCAPES)
+
+
+def _copy_date(value) -> str:
+    return NULL if value is None else value.isoformat()
+
+
+def _copy_bool(value) -> str:
+    return "t" if value else "f"
+
+
+COPY_FORMAT = {TEXT: _copy_text, BSN: _copy_text, CHOICE: _copy_text, POSTCODE: _copy_text, DATE: _copy_date}
+COPY_FORMAT |= {INTEGER: str, DECIMAL: str, MUNICIPALITY: str, BOOLEAN: _copy_bool}
+
+
+def prepare_file(
+    *,
+    path: Path,
+    context: Context,
+    spool_dir: Path,
+    expected: Entity | None = None,
+    stop: threading.Event | None = None,
+) -> Prepared:
+    """Reads and checks one file (``registry_format.read_records``) and writes its rows in COPY
+    text format to a spool file. No database access: ``registry_import`` runs it in a reader thread
+    for the next file while the database loads the current one."""
+    path, started = Path(path), time.monotonic()
+    errors: list[str] = []
+    rows = 0
+    try:
+        with open(path, "rb") as binary:
+            entity = read_format_line(binary, path.name)
+            if expected is not None and entity is not expected:
+                raise FileRejected([f"{path.name}, regel 1: formaatregel noemt {entity.name}, niet {expected.name}"])
+            formats = [COPY_FORMAT[column.kind] for column in entity.columns]
+            spool = Path(spool_dir) / f"{entity.name}.copy"
+            with open(spool, "w", encoding="utf-8", newline="") as out:
+                for line, values in read_records(binary, path.name, entity, context, errors):
+                    rows += 1
+                    if not errors:
+                        out.write(f"{line}\t" + "\t".join([f(v) for f, v in zip(formats, values, strict=True)]) + "\n")
+                    if stop is not None and stop.is_set():
+                        break
+    except FileRejected as rejected:
+        return Prepared(path, None, None, 0, rejected.errors, time.monotonic() - started)
+    return Prepared(path, entity, spool, rows, errors, time.monotonic() - started)
+
+
 def registry_import_file(
-    *, path: str | Path, expected: Entity | None = None, on_date: dt.date | None = None, context: Context | None = None
+    *,
+    path: str | Path,
+    expected: Entity | None = None,
+    on_date: dt.date | None = None,
+    context: Context | None = None,
+    prepared: Prepared | None = None,
 ) -> FileResult:
-    """Loads one file in one transaction; returns its ``FileResult`` or raises ``ImportFailed``."""
+    """Loads one file in one transaction; returns its ``FileResult`` or raises ``ImportFailed``.
+    ``prepared``: the file read already (by ``registry_import``'s reader thread)."""
     path = Path(path)
     if connection.vendor != "postgresql":
         raise ImportFailed([f"{path.name}: importeren kan alleen op PostgreSQL (de productiedatabase)"])
     started = time.monotonic()
-    with translation.override("nl"), open(path, "rb") as binary:
-        try:
-            entity = read_format_line(binary, path.name)
-            if expected is not None and entity is not expected:
-                raise FileRejected([f"{path.name}, regel 1: formaatregel noemt {entity.name}, niet {expected.name}"])
+    with tempfile.TemporaryDirectory(prefix="registry-import-") as spool_dir:
+        if prepared is None:
+            prepared = prepare_file(
+                path=path, expected=expected, context=context or Context.load(), spool_dir=spool_dir
+            )
+        if prepared.errors:
+            raise ImportFailed(prepared.errors)
+        with translation.override("nl"):
             signals_before = Signal.objects.count()
             with transaction.atomic():
-                result = _load(entity, binary, path.name, on_date or timezone.localdate(), context or Context.load())
+                result = _load(prepared, on_date or timezone.localdate())
                 result.signals = Signal.objects.count() - signals_before
-        except FileRejected as rejected:
-            raise ImportFailed(rejected.errors) from None
     result.seconds = time.monotonic() - started
     logger.info(
         "Registry import %s: %d rows, %d new, %d changed, %d signals, %.1f s",
@@ -167,27 +255,21 @@ def registry_import_file(
     return result
 
 
-def _load(entity: Entity, binary, filename: str, on_date: dt.date, context: Context) -> FileResult:
-    result = FileResult(filename=filename, entity=entity.name)
+def _load(prepared: Prepared, on_date: dt.date) -> FileResult:
+    entity, filename = prepared.entity, prepared.path.name
+    result = FileResult(filename=filename, entity=entity.name, rows=prepared.rows)
+    result.phases["lezen"] = prepared.seconds
     tick = time.monotonic()
-    errors: list[str] = []
     with connection.cursor() as cursor:
         cols = ", ".join(f"{q(c.stage)} {PG_TYPES[c.kind]}" for c in entity.columns)
         cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
         cursor.execute(f"CREATE TEMP TABLE {STAGE} (line integer NOT NULL, {cols})")
         copy_sql = f"COPY {STAGE} (line, {', '.join(q(c) for c in entity.stage_columns)}) FROM STDIN"
-        records = read_records(binary, filename, entity, context, errors)
-        while batch := list(islice(records, BATCH)):
-            result.rows += len(batch)
-            if errors:
-                continue  # keep reading to report more errors, write nothing more
-            with cursor.cursor.copy(copy_sql) as copy:
-                for line, values in batch:
-                    copy.write_row((line, *values))
-        if errors:
-            raise ImportFailed(errors)
+        with cursor.cursor.copy(copy_sql) as copy, open(prepared.spool, "rb") as spool:
+            while block := spool.read(COPY_BLOCK):
+                copy.write(block)
         cursor.execute(f"ANALYZE {STAGE}")
-        result.phases["lezen"] = time.monotonic() - tick
+        result.phases["kopiëren"] = time.monotonic() - tick
 
         tick = time.monotonic()
         errors = _duplicates(cursor, entity, filename) or _references(cursor, entity, filename)
@@ -359,23 +441,42 @@ def _insert_new(cursor, entity: Entity) -> int:
 def registry_import(*, paths: list[str | Path], on_date: dt.date | None = None, progress=None) -> list[FileResult]:
     """Loads every file in load order; stops at the first file that fails (``ImportFailed``, whose
     report also says which files were then not loaded: they build on it). Files loaded before it stay
-    loaded (all or nothing is per file)."""
+    loaded (all or nothing is per file). One reader thread reads and checks the files in order, ahead
+    of the database, which loads them one by one (``prepare_file``): reading and loading overlap."""
     files = registry_files(paths)
     context = Context.load()
     results = []
-    for n, (entity, path) in enumerate(files):
+    stop = threading.Event()
+    with (
+        tempfile.TemporaryDirectory(prefix="registry-import-") as spool_dir,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="registry-import-reader") as reader,
+    ):
+        futures = [
+            reader.submit(prepare_file, path=path, expected=entity, context=context, spool_dir=spool_dir, stop=stop)
+            for entity, path in files
+        ]
         try:
-            result = registry_import_file(path=path, expected=entity, on_date=on_date, context=context)
-        except ImportFailed as failed:
-            rest = [p.name for _e, p in files[n + 1 :]]
-            failed.errors.append(f"{path.name}: niets van dit bestand is geladen.")
-            if rest:
-                failed.errors.append(f"Niet geladen (bouwen op {path.name}): {', '.join(rest)}.")
-            failed.results = results
-            raise
-        results.append(result)
-        if progress:
-            progress(result)
+            for n, ((_entity, path), future) in enumerate(zip(files, futures, strict=True)):
+                prepared = future.result()
+                try:
+                    result = registry_import_file(path=path, on_date=on_date, prepared=prepared)
+                except ImportFailed as failed:
+                    rest = [p.name for _e, p in files[n + 1 :]]
+                    failed.errors.append(f"{path.name}: niets van dit bestand is geladen.")
+                    if rest:
+                        failed.errors.append(f"Niet geladen (bouwen op {path.name}): {', '.join(rest)}.")
+                    failed.results = results
+                    raise
+                finally:
+                    if prepared.spool:
+                        prepared.spool.unlink(missing_ok=True)
+                results.append(result)
+                if progress:
+                    progress(result)
+        finally:
+            stop.set()
+            for future in futures:
+                future.cancel()
     return results
 
 

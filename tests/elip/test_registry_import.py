@@ -450,3 +450,9 @@ def test_a_bad_bsn_in_a_record_file_is_refused_as_such(tmp_path):
     assert refused(write(tmp_path, "examens", rows)) == [
         "examens.csv, regel 4, veld bsn: geen geldig BSN (9 cijfers, elfproef)"
     ]
+
+
+def test_backslashes_and_tabs_inside_a_text_arrive_as_written(tmp_path):
+    registry_import_file(path=write(tmp_path, "personen", [person_row(voornamen="A\\N\tB", achternaam="\\\\x")]))
+    person = Person.objects.get(bsn=BSN)
+    assert (person.first_names, person.last_name) == ("A\\N\tB", "\\\\x")
