@@ -1,5 +1,6 @@
 import datetime as dt
 import importlib
+import os
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -110,3 +111,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
     data goes back in before any test, so no test depends on what an earlier session left behind."""
     with django_db_blocker.unblock():
         load_reference_data()
+
+
+@pytest.fixture(scope="session")
+def production_static(tmp_path_factory):
+    """A STATIC_ROOT collected once per test session as the Dockerfile collects it (hashed names,
+    compressed copies) for the tests that run gunicorn with the production settings
+    (tests/pib/test_production_serving.py, tests/test_load.py): collectstatic costs 5–20 s."""
+    from tests.production import collect_static, production_environment
+
+    root = tmp_path_factory.mktemp("static")
+    env = production_environment(
+        database_url=os.environ.get("DATABASE_URL", ""), redis_url="", media_root=root / "media", static_root=root
+    )
+    collect_static(env)
+    return root

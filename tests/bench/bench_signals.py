@@ -61,99 +61,23 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from elip.demo.population import bsn_for  # noqa: E402
-from pib.constants import Role  # noqa: E402
-from pib.models import Authorisation, Municipality, Person  # noqa: E402
-from signals.models import PersonContact, Signal, SignalStatusChange  # noqa: E402
+from pib.models import Municipality  # noqa: E402
+from signals.models import Signal  # noqa: E402
+from tests.bench.data import bench_user, load_signals  # noqa: E402
 
 
 def load(rng: random.Random):
-    municipalities = list(Municipality.objects.order_by("code"))
-    largest = next(m for m in municipalities if m.code == LARGEST_CODE)
-    print(f"Loading {TOTAL:,} signals over {len(municipalities)} municipalities …", flush=True)
-    started = time.perf_counter()
-    with transaction.atomic():
-        SignalStatusChange.objects.all().delete()
-        PersonContact.objects.all().delete()
-        with connection.cursor() as cursor:
-            cursor.execute("TRUNCATE signals_signal, signals_signalstatuschange CASCADE")
-            # A bench database only: the read log refuses DELETE (append-only trigger), not TRUNCATE.
-            cursor.execute("TRUNCATE pib_readlogentry")
-        persons, n = [], 0
-        for m in municipalities:
-            for _ in range(LARGEST_PERSONS if m is largest else OTHER_PERSONS):
-                bsn = bsn_for(n + 5_000_000)  # clear of seed_demo's own numbers
-                persons.append(
-                    Person(
-                        bsn=bsn,
-                        first_names="Bench",
-                        last_name=f"Persoon{n:06d}",
-                        gender="onbekend",
-                        birth_date=dt.date(1990, 1, 1),
-                        street="Benchstraat",
-                        house_number=1,
-                        postcode="1011 AB",
-                        city=m.name,
-                        municipality=m,
-                        term_start=dt.date(2021, 1, 1),
-                        term_end=dt.date(2025, 1, 1),
-                    )
-                )
-                n += 1
-        Person.objects.filter(bsn__in=[p.bsn for p in persons]).delete()
-        Person.objects.bulk_create(persons, batch_size=5000)
-        by_municipality = {}
-        for p in Person.objects.filter(bsn__in=[p.bsn for p in persons]).values_list("pk", "municipality_id"):
-            by_municipality.setdefault(p[1], []).append(p[0])
-
-        others = [m for m in municipalities if m is not largest]
-        per_other, rest = divmod(TOTAL - LARGEST_SIGNALS, len(others))
-        plan = [(largest, LARGEST_SIGNALS)] + [(m, per_other + (1 if i < rest else 0)) for i, m in enumerate(others)]
-        codes = ["SS400", "SS401", "SS402", "SS403", "SS404"]
-        statuses = ["nieuw"] * 4 + ["in_behandeling"] * 2 + ["afgehandeld"] * 4
-        start = dt.date.today() - dt.timedelta(days=730)
-        now = dt.datetime.now(dt.UTC).isoformat()
-        with connection.cursor() as cursor:
-            raw = cursor.cursor
-            copy_sql = (
-                "COPY signals_signal (municipality_id, person_id, code, placed_on, created_at, status, "
-                "status_changed_at) FROM STDIN"
-            )
-            with raw.copy(copy_sql) as copy:
-                for m, count in plan:
-                    pids = by_municipality[m.pk]
-                    for _ in range(count):
-                        status = rng.choice(statuses)
-                        copy.write_row(
-                            (
-                                m.pk,
-                                rng.choice(pids),
-                                rng.choice(codes),
-                                start + dt.timedelta(days=rng.randrange(730)),
-                                now,
-                                status,
-                                None if status == "nieuw" else now,
-                            )
-                        )
-        # A contact person for some of the largest municipality's persons.
-        user = bench_user(largest)
-        PersonContact.objects.bulk_create(
-            PersonContact(municipality=largest, person_id=pid, user=user) for pid in by_municipality[largest.pk][::3]
-        )
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")  # what autovacuum does after a bulk load: visibility map + statistics
-    print(f"Loaded in {time.perf_counter() - started:.1f} s", flush=True)
-
-
-def bench_user(municipality):
-    from django.contrib.auth import get_user_model
-
-    user, _ = get_user_model().objects.get_or_create(username="bench-signalen", defaults={"first_name": "Bench"})
-    Authorisation.objects.get_or_create(user=user, municipality=municipality, role=Role.ELIP_SIGNALS)
-    return user
+    load_signals(
+        rng,
+        total=TOTAL,
+        largest_code=LARGEST_CODE,
+        largest_signals=LARGEST_SIGNALS,
+        largest_persons=LARGEST_PERSONS,
+        other_persons=OTHER_PERSONS,
+    )
 
 
 def percentile(values, pct):

@@ -15,7 +15,10 @@
              created afresh each time (a first import, then the same files again);
 - policy:    ``seed_demo --persons 250000`` into elip_policybench (once), then tests/bench/bench_policy.py
              there (enrols a third of the municipalities and adds 24 months of letter history once; the
-             what-if of a draft over 342 municipalities and the letter cohorts, with query counts).
+             what-if of a draft over 342 municipalities and the letter cohorts, with query counts);
+- load:      tests/bench/load.py on elip_load (``make load``: locust case workers against gunicorn with
+             the production settings, 250,000 persons and 1,000,000 signals; ~20 minutes). Only with
+             ``--only load``, not in the default set.
 
 Not part of ``make test``: they take minutes and want a quiet machine.
 """
@@ -107,7 +110,9 @@ def bench_policy(persons):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
-        "--only", choices=["selection", "letters", "signals", "import", "controlroom", "policy"], action="append"
+        "--only",
+        choices=["selection", "letters", "signals", "import", "controlroom", "policy", "load"],
+        action="append",
     )
     parser.add_argument("--persons", type=int, default=250_000)
     args = parser.parse_args()
@@ -125,6 +130,8 @@ def main():
         bench_controlroom(args.persons)
     if "policy" in chosen:
         bench_policy(args.persons)
+    if "load" in chosen:
+        run([PY, "tests/bench/load.py", "--persons", str(args.persons)], "elip_load")
 
 
 if __name__ == "__main__":

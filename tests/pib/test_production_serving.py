@@ -9,53 +9,24 @@ Django admin index, and the ``url(...)`` references inside the CSS) answers 200 
 
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from html import unescape
 from http.client import HTTPConnection
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-import yaml
 from django.contrib.auth import get_user_model
 
 from accounts.services import issue_backup_codes
 from pib.constants import Role
 from tests.pib.factories import UserFactory
+from tests.production import HOST, manage, production_environment
+from tests.production import gunicorn as serve
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
-ROOT = Path(__file__).resolve().parents[2]
-HOST = "elip.example.nl"
 PASSWORD = "geheim-wachtwoord-123"
 ASSET = re.compile(r"""(?:href|src)=["']([^"']+)["']""")
 CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+)["']?\s*\)""")
-
-
-def compose_environment() -> dict[str, str]:
-    """The app services' environment from docker-compose.yml, its ${...} filled in for this machine."""
-    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-    environment = compose["x-app"]["environment"]
-    values = {
-        "POSTGRES_PASSWORD": "unused",
-        "SECRET_KEY": "production-test-secret-key-7f3a9c2e1b5d8f0a4c6e2b9d1f7a3c5e",
-        "READLOG_KEY": "production-test-readlog-key-2b8e4d0f6a1c7e3b9d5f2a8c4e0b6d1f",
-        "SITE_ADDRESS": HOST,
-    }
-
-    def fill(text):
-        return re.sub(r"\$\{(\w+)(?:[:?-][^}]*)?\}", lambda m: values.get(m.group(1), ""), str(text))
-
-    return {key: fill(value) for key, value in environment.items()}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Browser:
@@ -91,51 +62,22 @@ def assets_of(page_url: str, html: str) -> set[str]:
 
 
 @pytest.fixture
-def gunicorn(tmp_path):
+def gunicorn(tmp_path, production_static):
     from django.db import connection
 
     if connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"):
         pytest.skip("needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL)")
     from tests.elip.test_worker_integration import _database_url
 
-    dropped = {"DJANGO_SETTINGS_MODULE", "DEBUG", "CELERY_TASK_ALWAYS_EAGER"}
-    env = {k: v for k, v in os.environ.items() if k not in dropped}
-    env.update(compose_environment())
-    env.update(
-        {
-            "DATABASE_URL": _database_url(connection.settings_dict),
-            "REDIS_URL": os.environ["REDIS_URL"],
-            "MEDIA_ROOT": str(tmp_path / "media"),
-            "STATIC_ROOT": str(tmp_path / "static"),
-        }
+    env = production_environment(
+        database_url=_database_url(connection.settings_dict),
+        redis_url=os.environ["REDIS_URL"],
+        media_root=tmp_path / "media",
+        static_root=production_static,
     )
-    assert env["SECURE_SSL_REDIRECT"] == "true" and env["BEHIND_TLS_PROXY"] == "true"
-    manage = [sys.executable, "manage.py"]
-    for step in (["collectstatic", "--noinput", "-v0"], ["migrate", "--noinput", "-v0"]):
-        done = subprocess.run(manage + step, cwd=ROOT, env=env, capture_output=True, text=True)
-        assert done.returncode == 0, done.stdout + done.stderr
-    port = free_port()
-    log = open(tmp_path / "gunicorn.log", "wb")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "pib.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.3)
+    manage(env, "migrate", "--noinput", "-v0")
+    with serve(env, workers=2, log_path=tmp_path / "gunicorn.log") as port:
         yield Browser(port)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
 
 
 def test_the_production_path_serves_every_referenced_static_file(gunicorn, settings):
