@@ -105,6 +105,19 @@ def test_person_list_selector_is_one_query_with_loan(persons_user, django_assert
         assert all(row.loan_remaining == Decimal("1280.00") for row in rows)
 
 
+def test_person_list_sums_the_paid_invoices_once_per_row(persons_user):
+    """The loan's correlated subquery stands once in the list query: PostgreSQL evaluates it for every
+    row the sort and the page's OFFSET pass, so each copy costs a deep page thousands of index
+    probes (four copies read 55,000 buffers on page 100 at national scale, tests/bench/load.py)."""
+    PersonFactory(elip=True, code=GRONINGEN, loan_used=Decimal("1000"))
+    listed = person_list(visible_persons(persons_user, municipality(GRONINGEN)))
+    with CaptureQueriesContext(connection) as ctx:
+        rows = list(listed)
+    assert [row.loan_remaining for row in rows] == [Decimal("9000.00")]
+    (query,) = ctx.captured_queries
+    assert query["sql"].count('FROM "pib_invoice"') == 1, query["sql"]
+
+
 def test_person_detail_selector_respects_the_scope(persons_user):
     person = PersonFactory(elip=True, code="GM0363", loan_used=Decimal("8720"))
     assert person_detail(visible_persons(persons_user, municipality(GRONINGEN)), person.public_id) is None
