@@ -333,6 +333,13 @@ def alert_acknowledge(*, alert: Alert, user) -> Alert:
 # --- actions -----------------------------------------------------------------------------------
 
 
+def _queue_after_commit(task, *args) -> None:
+    """Queue ``task`` once the action's row is committed. ``robust``: a task that fails at once (tasks
+    run in-process without a broker: the demo) is logged by Django and does not undo or break the
+    request — the action stays logged, and the letters' own status shows the outcome."""
+    transaction.on_commit(lambda: task.delay(*args), robust=True)
+
+
 @transaction.atomic
 def failed_letters_rerender(*, run: SelectionRun, user, municipality: Municipality | None = None) -> ControlAction:
     """Queue every failed letter of ``run`` (of one municipality, if given) for rendering again, in
@@ -346,7 +353,7 @@ def failed_letters_rerender(*, run: SelectionRun, user, municipality: Municipali
     size = max(1, int(settings.LETTER_BATCH_SIZE))
     batches = [ids[i : i + size] for i in range(0, len(ids), size)]
     for batch in batches:
-        render_letter_batch.delay_on_commit(batch)
+        _queue_after_commit(render_letter_batch, batch)
     return ControlAction.objects.create(
         user=user,
         kind=ActionKind.RERENDER,
@@ -367,7 +374,7 @@ def bundle_rebuild_request(*, run: SelectionRun, municipality: Municipality, use
         raise ControlRoomError(
             f"Nog niet alle PDF's van {municipality.name} zijn aangemaakt: maak eerst de mislukte PDF's opnieuw."
         )
-    rebuild_bundle.delay_on_commit(run.dispatch_id, municipality.pk)
+    _queue_after_commit(rebuild_bundle, run.dispatch_id, municipality.pk)
     return ControlAction.objects.create(
         user=user,
         kind=ActionKind.REBUILD_BUNDLE,

@@ -57,9 +57,9 @@ def weekly_charts(rows) -> list:
     label = [date_figures(r.run_date) for r in rows]
     return [
         bar_chart(
-            list(zip(label, [r.letters for r in rows], strict=True)),
+            list(zip(label, [r.selected for r in rows], strict=True)),
             title="Brieven per week",
-            description=f"Aantal ELIP-brieven per wekelijkse run, de laatste {len(rows)} runs.",
+            description=f"Geselecteerde personen (ELIP-brieven) per wekelijkse run, de laatste {len(rows)} runs.",
             chart_id="chart-brieven",
             series_name="brieven",
             label_header="Run",
@@ -78,12 +78,12 @@ def weekly_charts(rows) -> list:
         line_chart(
             [
                 Series(
-                    "minuten tot laatste bundel",
-                    list(zip(label, [_minutes(r.total_seconds) for r in rows], strict=True)),
-                )
+                    "selectie en brieven", list(zip(label, [_minutes(r.selection_seconds) for r in rows], strict=True))
+                ),
+                Series("tot laatste bundel", list(zip(label, [_minutes(r.total_seconds) for r in rows], strict=True))),
             ],
-            title="Duur per week",
-            description="Minuten van de start van de run tot de laatste bundel.",
+            title="Duur per week (minuten)",
+            description="Minuten van de start tot selectie en brieven klaar waren, en tot de laatste bundel.",
             chart_id="chart-duur",
             label_header="Run",
         ),

@@ -37,7 +37,7 @@ Point = tuple[str, Number | None]
 
 WIDTH = 720
 HEIGHT = 260
-MARGIN_LEFT = 56
+MARGIN_LEFT = 72
 MARGIN_RIGHT = 16
 MARGIN_TOP = 28
 MARGIN_BOTTOM = 64
@@ -84,15 +84,24 @@ def _default_format(value: Number) -> str:
     return number(int(value))
 
 
-def _nice_max(value: float) -> float:
-    """A round upper bound for the axis (1, 2, 2.5 or 5 × 10^n) at or above ``value``."""
-    if value <= 0:
-        return 1
+def _nice_step(value: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 × 10^n at or above ``value``."""
     exponent = 10 ** math.floor(math.log10(value))
     for step in (1, 2, 2.5, 5, 10):
-        if value <= step * exponent:
+        if value <= step * exponent + 1e-9:
             return step * exponent
     return 10 * exponent  # pragma: no cover - the loop ends at 10
+
+
+def _scale(values: list[float]) -> tuple[float, float]:
+    """(upper bound, tick step) of the value axis: about four round steps; whole steps for counts."""
+    top = max(values or [0])
+    if top <= 0:
+        return 1.0, 1.0
+    step = _nice_step(top / 4)
+    if step < 1 and all(float(v).is_integer() for v in values):
+        step = 1.0
+    return step * math.ceil(top / step - 1e-9), step
 
 
 def _drawn(value, suppress_below) -> float | None:
@@ -151,11 +160,12 @@ def _frame(chart_id, title, description, width, height, body: list[str]) -> Safe
     return mark_safe(head + _defs(chart_id) + "".join(body) + "</svg>")  # noqa: S308 - every text escaped
 
 
-def _axes(top: float, plot_h: float, left: float, plot_w: float, upper: float, fmt) -> list[str]:
+def _axes(top: float, plot_h: float, left: float, plot_w: float, scale: tuple[float, float], fmt) -> list[str]:
+    upper, step = scale
     parts = ['<g class="chart-axis">']
-    for i in range(5):
-        value = upper * i / 4
-        y = top + plot_h - plot_h * i / 4
+    for i in range(round(upper / step) + 1):
+        value = step * i
+        y = top + plot_h - plot_h * value / upper
         parts.append(f'<line class="chart-grid" x1="{left:.1f}" y1="{y:.1f}" x2="{left + plot_w:.1f}" y2="{y:.1f}"/>')
         tick = escape(fmt(value))
         parts.append(f'<text class="chart-tick" x="{left - 6:.1f}" y="{y + 4:.1f}" text-anchor="end">{tick}</text>')
@@ -255,14 +265,15 @@ def bar_chart(
     labels = _labels(all_series)
     values = [dict(s.points) for s in all_series]
     drawn = [_drawn(v.get(label), suppress_below) for v in values for label in labels]
-    upper = _nice_max(max([d for d in drawn if d is not None] or [0]))
+    scale = _scale([d for d in drawn if d is not None])
+    upper = scale[0]
     left, top = MARGIN_LEFT, MARGIN_TOP
     plot_w, plot_h = width - MARGIN_LEFT - MARGIN_RIGHT, height - MARGIN_TOP - MARGIN_BOTTOM
     slot = plot_w / max(len(labels), 1)
     gap = min(slot * 0.2, 12)
     bar_w = (slot - gap) / max(len(all_series), 1)
     print_values = len(labels) <= MAX_VALUE_LABELS
-    body = _axes(top, plot_h, left, plot_w, upper, value_format)
+    body = _axes(top, plot_h, left, plot_w, scale, value_format)
     body.append('<g class="chart-bars">')
     for si, series_values in enumerate(values):
         for li, label in enumerate(labels):
@@ -311,7 +322,8 @@ def line_chart(
     labels = _labels(all_series)
     values = [dict(s.points) for s in all_series]
     drawn = [_drawn(v.get(label), suppress_below) for v in values for label in labels]
-    upper = _nice_max(max([d for d in drawn if d is not None] or [0]))
+    scale = _scale([d for d in drawn if d is not None])
+    upper = scale[0]
     left, top = MARGIN_LEFT, MARGIN_TOP
     plot_w, plot_h = width - MARGIN_LEFT - MARGIN_RIGHT, height - MARGIN_TOP - MARGIN_BOTTOM
     step = plot_w / max(len(labels) - 1, 1)
@@ -320,7 +332,7 @@ def line_chart(
         return left + (i * step if len(labels) > 1 else plot_w / 2)
 
     print_values = len(labels) <= MAX_VALUE_LABELS
-    body = _axes(top, plot_h, left, plot_w, upper, value_format)
+    body = _axes(top, plot_h, left, plot_w, scale, value_format)
     body.append('<g class="chart-lines">')
     for si, series_values in enumerate(values):
         segments: list[list[str]] = [[]]

@@ -24,7 +24,7 @@ class Recorder:
     def __init__(self):
         self.calls = []
 
-    def delay_on_commit(self, *args):
+    def delay(self, *args):
         self.calls.append(args)
 
 
@@ -39,12 +39,25 @@ def queued(monkeypatch):
 
 
 @pytest.fixture
-def fb_client():
+def fb_client(django_capture_on_commit_callbacks):
     user = functional(email="fb@duo.nl")
-    client = Client()
+    client = CommitClient(django_capture_on_commit_callbacks)
     client.force_login(user)
     client.user = user
     return client
+
+
+class CommitClient(Client):
+    """Runs the callbacks a request registers with transaction.on_commit (the tests run inside one
+    transaction that never commits)."""
+
+    def __init__(self, capture, **kwargs):
+        super().__init__(**kwargs)
+        self.capture = capture
+
+    def post(self, *args, **kwargs):
+        with self.capture(execute=True):
+            return super().post(*args, **kwargs)
 
 
 def url(name, **kwargs):
@@ -154,3 +167,16 @@ def test_acknowledge_is_post_only(fb_client):
     alert = AlertFactory()
     assert fb_client.get(reverse("controlroom:alert_acknowledge", args=[alert.pk])).status_code == 405
     assert Alert.objects.get().status == AlertStatus.OPEN
+
+
+def test_a_task_failing_at_once_without_a_broker_does_not_break_the_request(fb_client, monkeypatch):
+    from controlroom import services
+
+    class Failing:
+        def delay(self, *args):
+            raise RuntimeError("render kapot")
+
+    monkeypatch.setattr(services, "render_letter_batch", Failing())
+    week_run(WED, {"GM0014": 1}, failed={"GM0014": 1})
+    response = fb_client.post(url("rerender"))
+    assert response.status_code == 302 and ControlAction.objects.filter(kind=ActionKind.RERENDER).count() == 1
