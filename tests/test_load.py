@@ -30,12 +30,12 @@ def test_sixteen_case_workers_for_thirty_seconds_meet_no_error(tmp_path, product
 
     if connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"):
         pytest.skip("needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL)")
-    from tests.elip.test_worker_integration import _database_url
+    from tests.workers import database_url
 
     sizes = seed(persons=2_000, signals=6_000, out=lambda line: None)
     accounts = create_load_accounts(USERS)
     env = production_environment(
-        database_url=_database_url(connection.settings_dict),
+        database_url=database_url(connection.settings_dict),
         redis_url=os.environ["REDIS_URL"],
         media_root=tmp_path / "media",
         static_root=production_static,  # collected once per session; the test database is migrated

@@ -106,12 +106,12 @@ def test_the_worker_check_fails_without_a_worker_and_passes_with_one(tmp_path):
     redis_url = os.environ.get("REDIS_URL", "")
     if connection.vendor != "postgresql" or not redis_url:
         pytest.skip("needs PostgreSQL and Redis")
-    from tests.elip.test_worker_integration import _database_url
+    from tests.workers import database_url
 
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "pib.settings",
-        "DATABASE_URL": _database_url(connection.settings_dict),
+        "DATABASE_URL": database_url(connection.settings_dict),
         "REDIS_URL": redis_url,
         "MEDIA_ROOT": str(tmp_path / "media"),
     }

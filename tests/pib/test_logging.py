@@ -42,7 +42,7 @@ def test_a_request_logs_json_with_request_id_and_user_id_and_no_bsn(tmp_path):
 
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
-    from tests.elip.test_worker_integration import _database_url
+    from tests.workers import database_url
 
     code = f"""
 import logging
@@ -55,7 +55,7 @@ client.get("/gemeente-kiezen/?bsn={BSN}&q=1234.56.782", HTTP_X_REQUEST_ID="req-4
 logging.getLogger("elip").warning("lookup of %s failed", "{BSN}")
 print("USER", user.pk)
 """
-    env = project_env(DATABASE_URL=_database_url(connection.settings_dict), MEDIA_ROOT=str(tmp_path))
+    env = project_env(DATABASE_URL=database_url(connection.settings_dict), MEDIA_ROOT=str(tmp_path))
     env.pop("REDIS_URL", None)
     done = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
@@ -83,11 +83,11 @@ def test_a_task_queued_in_a_request_logs_with_that_request_id(tmp_path):
         pytest.skip("needs PostgreSQL and Redis")
     import redis
 
-    from tests.elip.test_worker_integration import _database_url
+    from tests.workers import database_url
 
     redis.Redis.from_url(redis_url).delete("celery", "unacked", "unacked_index")
     env = project_env(
-        DATABASE_URL=_database_url(connection.settings_dict),
+        DATABASE_URL=database_url(connection.settings_dict),
         REDIS_URL=redis_url,
         CELERY_TASK_ALWAYS_EAGER="false",
         MEDIA_ROOT=str(tmp_path),

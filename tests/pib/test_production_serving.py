@@ -67,10 +67,10 @@ def gunicorn(tmp_path, production_static):
 
     if connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"):
         pytest.skip("needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL)")
-    from tests.elip.test_worker_integration import _database_url
+    from tests.workers import database_url
 
     env = production_environment(
-        database_url=_database_url(connection.settings_dict),
+        database_url=database_url(connection.settings_dict),
         redis_url=os.environ["REDIS_URL"],
         media_root=tmp_path / "media",
         static_root=production_static,

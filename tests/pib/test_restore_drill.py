@@ -32,8 +32,8 @@ def test_backup_restore_drill_on_a_small_database(settings, tmp_path):
     from elip.services.weekly_run import weekly_run
     from letters.models import Letter, LetterBundle
     from tests.elip.factories import enrol
-    from tests.elip.test_worker_integration import _database_url
     from tests.pib.factories import PersonFactory, municipality
+    from tests.workers import database_url
 
     for code, n in {"GM0363": 3, "GM0014": 2}.items():
         enrol(code)
@@ -42,7 +42,7 @@ def test_backup_restore_drill_on_a_small_database(settings, tmp_path):
     weekly_run(run_date=dt.date(2023, 6, 14))
     assert Letter.objects.exclude(pdf="").count() == 5 and LetterBundle.objects.count() == 2
 
-    url = _database_url(connection.settings_dict)
+    url = database_url(connection.settings_dict)
     command = [sys.executable, "scripts/restore_drill.py", "--database-url", url, "--media-root", settings.MEDIA_ROOT]
     work, backup = tmp_path / "work", tmp_path / "backup"
     done = subprocess.run(
