@@ -1,11 +1,14 @@
-"""Forms of the Beheren ELIP brief screens. The rules live in elip.services.enrolment;
-the form only collects the fields and hands them to ``validate_enrolment_data``."""
+"""Forms of the Beheren ELIP brief screens (the rules live in elip.services.enrolment; the form only
+collects the fields and hands them to ``validate_enrolment_data``), the digest settings and the Werkvoorraad filters."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 
 from elip.services.enrolment import ENROLMENT_FIELDS, FIELD_LABELS, validate_enrolment_data
 from pib.forms import AccessibleFormMixin
+from signals.forms import SplitDateField
+
+from .worklist import ROUTE_CHOICES, WorklistFilters
 
 SIZES = {"postcode": "utrecht-textbox--postal-code-nl-size", "number": "utrecht-textbox--house-number-size"}
 
@@ -96,3 +99,48 @@ class DigestSettingsForm(AccessibleFormMixin, forms.Form):
             "invalid_choice": "Kies of u de wekelijkse samenvatting wilt ontvangen.",
         },
     )
+
+
+class WorklistFilterForm(AccessibleFormMixin, forms.Form):
+    """The filters of the Werkvoorraad, read from the query string (no personal data in them: the
+    values are choices, a date and two ticks). Anything else a URL holds is a Dutch form error."""
+
+    CHOICE_ERROR = {"invalid_choice": "Kies een van de keuzes in de lijst."}
+    TERM_CHOICES = [
+        ("", "Alle"),
+        ("3", "Verstreken of binnen 3 maanden"),
+        ("6", "Verstreken of binnen 6 maanden"),
+    ]
+
+    termijn = forms.ChoiceField(
+        label="Einde inburgeringstermijn",
+        choices=TERM_CHOICES,
+        required=False,
+        error_messages=CHOICE_ERROR,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    route = forms.ChoiceField(
+        label="Route",
+        choices=[("", "Alle routes"), *ROUTE_CHOICES],
+        required=False,
+        error_messages=CHOICE_ERROR,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    nieuw_sinds = SplitDateField(
+        label="ELIP sinds (datum ELIP-brief) vanaf", help_text="Bijvoorbeeld 1 11 2026.", required=False
+    )
+    contactpersoon = forms.BooleanField(label="Alleen inburgeraars met mij als contactpersoon", required=False)
+    keurmerk = forms.BooleanField(
+        label="Alleen inburgeraars van een school die het keurmerk Blik op Werk verloor", required=False
+    )
+
+    def filters(self) -> WorklistFilters:
+        """The cleaned values as ``WorklistFilters`` (call after ``is_valid()``)."""
+        data = self.cleaned_data
+        return WorklistFilters(
+            term_months=int(data["termijn"]) if data.get("termijn") else None,
+            route=int(data["route"]) if data.get("route") else None,
+            new_since=data.get("nieuw_sinds"),
+            mine=bool(data.get("contactpersoon")),
+            quality_mark_lost=bool(data.get("keurmerk")),
+        )

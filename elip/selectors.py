@@ -72,8 +72,13 @@ def visible_persons(user, municipality: Municipality | None) -> QuerySet[Person]
     from it; anything outside it answers 404."""
     if municipality is None:
         return Person.objects.none()
+    return _elip_persons(user).filter(municipality=municipality)
+
+
+def _elip_persons(user) -> QuerySet[Person]:
+    """ELIP persons (letter sent) living in any municipality where ``user`` holds "Raadplegen ELIP
+    personen" — the rule of ``visible_persons`` without the choice of one municipality."""
     return Person.objects.filter(
-        municipality=municipality,
         municipality_id__in=municipality_ids_with_role(user, Role.ELIP_PERSONS),
         elip_letter__isnull=False,
     )
@@ -256,6 +261,19 @@ def elip_persons_listed(user, municipality) -> QuerySet[Person]:
     visible ELIP persons whose obligation is still active. When the obligation ends (SS402) the
     purpose of sharing ends with it and the person leaves the list at once (DOMAIN.md)."""
     return visible_persons(user, municipality).filter(obligation_status=ObligationStatus.OBLIGED)
+
+
+def elip_persons_listed_region(user) -> QuerySet[Person]:
+    """Regional teams (DOMAIN.md "Visibility and roles"): the persons ``elip_persons_listed`` gives
+    for each municipality where ``user`` holds "Raadplegen ELIP personen", together — and nothing of
+    a municipality where the user lacks that role, whichever municipality is chosen. Every other rule
+    applies per municipality (a person's screens open only with their municipality chosen)."""
+    return _elip_persons(user).filter(obligation_status=ObligationStatus.OBLIGED)
+
+
+def regional_municipalities(user) -> QuerySet[Municipality]:
+    """The municipalities of the regional lists: where ``user`` holds "Raadplegen ELIP personen"."""
+    return Municipality.objects.filter(pk__in=municipality_ids_with_role(user, Role.ELIP_PERSONS)).order_by("name")
 
 
 def persons_reachable(user, municipality) -> QuerySet[Person]:

@@ -1,13 +1,16 @@
-"""'Overzicht ELIP' (manual §4.1.1) as a django-tables2 table.
+"""'Overzicht ELIP' (manual §4.1.1) and the Werkvoorraad as django-tables2 tables.
 
 Sorting uses column names only (``?sorteer=naam``); a BSN value never appears in a URL.
 """
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from pib.formatting import date_figures, date_words, euro
+from signals.tables import PageByIdsData, person_detail_url
+
+from .routes import routes
 
 
 class PersonTable(tables.Table):
@@ -53,3 +56,65 @@ class PersonTable(tables.Table):
 
     def render_lening(self, value):
         return euro(value)
+
+
+class WorklistTable(tables.Table):
+    """Werkvoorraad: one row per ELIP person, in urgency order unless a header is clicked. A page is
+    fetched by ids first (``signals.tables.PageByIdsData``: the ordered ids, then those 20 rows
+    with their route figures), so a deep page skips ids only.
+
+    ``linkable`` is the id of the municipality whose persons' screens open from here (the chosen
+    one; a person's screens open only with their own municipality chosen): other rows show the BSN
+    without a link. ``today`` dates the weeks left and the route line."""
+
+    caption = "Werkvoorraad ELIP-inburgeraars"
+
+    bsn = tables.Column("BSN", order_by=("bsn",))
+    naam = tables.Column("Naam", accessor="full_name", order_by=("last_name", "first_names", "prefix", "pk"))
+    gemeente = tables.Column("Gemeente", accessor="municipality__name", order_by=("municipality__name", "pk"))
+    einddatum = tables.Column("Einde termijn", accessor="term_end", order_by=("term_end", "pk"))
+    weken = tables.Column(
+        "Weken over", accessor="term_end", order_by=("term_end", "pk"), attrs={"td": {"class": "numeric"}}
+    )
+    route = tables.Column("Route", accessor="route_status", order_by=("route_status", "term_end", "pk"))
+    aandacht = tables.Column("Aandachtspunten", accessor="pk", orderable=False)
+
+    class Meta:
+        template_name = "partials/table.html"
+        attrs = {"class": "table worklist"}
+        empty_text = "Er zijn geen ELIP-inburgeraars die aan deze filters voldoen."
+        order_by_field = "sorteer"
+        page_field = "pagina"
+        per_page_field = "per_pagina"  # ignored: the page size is fixed
+
+    def __init__(self, data, *, linkable: int | None, today, regional: bool, **kwargs):
+        exclude = () if regional else ("gemeente",)
+        super().__init__(PageByIdsData(data), exclude=exclude, **kwargs)
+        self.linkable, self.today = linkable, today
+
+    def render_bsn(self, value, record):
+        if record.municipality_id != self.linkable:
+            return value
+        return format_html('<a href="{}">{}</a>', person_detail_url(record.public_id), value)
+
+    def render_naam(self, value):
+        return format_html("<bdi>{}</bdi>", value)
+
+    def render_einddatum(self, value):
+        return date_figures(value)
+
+    def render_weken(self, value):
+        return "verstreken" if value < self.today else str((value - self.today).days // 7)
+
+    def render_route(self, record):
+        return routes(record, self.today).advice
+
+    def render_aandacht(self, record):
+        flags = []
+        if record.term_end < self.today:
+            flags.append("Termijn verstreken")
+        if record.quality_mark_lost:
+            flags.append("School verloor keurmerk")
+        if record.contact_is_me:
+            flags.append("U bent contactpersoon")
+        return format_html_join(" ", '<span class="tag">{}</span>', ((f,) for f in flags)) or ""

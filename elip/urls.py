@@ -11,4 +11,5 @@ urlpatterns = [
     path("effect/", effect.effect, name="effect"),
     path("samenvatting/", include("elip.urls_digest")),
     path("keurmerk/", include("elip.urls_quality_mark")),
+    path("werkvoorraad/", include("elip.urls_worklist")),
 ]

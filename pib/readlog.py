@@ -40,15 +40,26 @@ def bsn_hash_lookup(bsn: str) -> Q:
     return query | Q(bsn_key_id="", bsn_hash=legacy)
 
 
+_CHOSEN = object()
+
+
 def log_read(
-    request, *, screen: str, persons=(), role: str = "", result=ReadLogEntry.Result.SHOWN, bsn: str = ""
+    request,
+    *,
+    screen: str,
+    persons=(),
+    role: str = "",
+    result=ReadLogEntry.Result.SHOWN,
+    bsn: str = "",
+    municipality=_CHOSEN,
 ) -> None:
     """One row per person shown (one INSERT for all); one row without person when none is shown
     (a search with no result, a denied request) — with ``bsn`` the searched number is kept as a
-    keyed hash, so DUO can still find who looked for it."""
+    keyed hash, so DUO can still find who looked for it. ``municipality`` is the one whose role the
+    read used: the chosen one unless given (a regional list logs each person under their own)."""
     base = {
         "user": request.user,
-        "municipality": getattr(request, "municipality", None),
+        "municipality": getattr(request, "municipality", None) if municipality is _CHOSEN else municipality,
         "role": role,
         "screen": screen,
         "result": result,

@@ -23,6 +23,7 @@ class Part:
     url_name: str = ""  # empty: not part of this portal (Wi2007/Wi2013/Wi2021 screens)
     hidden_by: frozenset = frozenset()  # a role that shows a part that includes this one
     url_roles: frozenset = frozenset()  # when set: only these roles can follow url_name (others see the part)
+    more: tuple = ()  # further screens of the part: (link text, url name), shown when url_name is followable
 
 
 _LAW_ROLES = frozenset({Role.VIEW_2007, Role.VIEW_2013, Role.MUTATE_2013, Role.VIEW_2021, Role.MUTATE_2021})
@@ -64,6 +65,7 @@ PARTS = (
         "Raadplegen personen einde lening, nog inburgeringsplichtig",
         frozenset({Role.ELIP_PERSONS}),
         "elip:persons_search",
+        more=(("Werkvoorraad: wie heeft het eerst hulp nodig", "elip:worklist"),),
     ),
     Part(
         "Raadplegen en muteren ELIP signalen",
@@ -145,6 +147,7 @@ def parts_for(roles) -> list[dict]:
                 "title": part.title,
                 "subtitle": part.subtitle,
                 "url": reverse(part.url_name) if followable else "",
+                "more": [{"text": text, "url": reverse(name)} for text, name in part.more] if followable else [],
             }
         )
     return shown

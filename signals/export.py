@@ -13,8 +13,10 @@ import csv
 import io
 import unicodedata
 from collections.abc import Callable, Iterator
+from operator import attrgetter
 
 from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
 
 from pib.formatting import date_figures
 from pib.validators import strip_bidi_controls
@@ -68,23 +70,33 @@ def signal_row(signal) -> list[str]:
     ]
 
 
-def csv_chunks(queryset: QuerySet, *, on_chunk: Callable[[list], None] | None = None) -> Iterator[str]:
+def csv_chunks(
+    queryset: QuerySet,
+    *,
+    on_chunk: Callable[[list], None] | None = None,
+    header: list[str] = HEADER,
+    row: Callable[[object], list[str]] = signal_row,
+    person: Callable[[object], object] = attrgetter("person"),
+) -> Iterator[str]:
     """Yield the CSV text in chunks: BOM + header first, then one chunk per ``CHUNK_SIZE`` rows.
     ``on_chunk(persons)`` is called before each chunk is sent, with the persons in it that were not
     in an earlier chunk (one read-log row per person per download; the set of ids seen is the only
-    thing that grows, by a few bytes per distinct person)."""
+    thing that grows, by a few bytes per distinct person). By default the rows are signals
+    (``HEADER``, ``signal_row``); another list passes its own ``header``, ``row`` (cells through
+    ``neutralise``) and ``person`` (the person a row shows; the Werkvoorraad's rows are persons)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_ALL)
-    writer.writerow(HEADER)
+    writer.writerow(header)
     yield "\ufeff" + buffer.getvalue()
     buffer.seek(0)
     buffer.truncate()
     persons, seen = {}, set()
-    for rows, signal in enumerate(queryset.iterator(chunk_size=CHUNK_SIZE), start=1):
-        writer.writerow(signal_row(signal))
-        if signal.person_id not in seen:
-            seen.add(signal.person_id)
-            persons[signal.person_id] = signal.person
+    for rows, obj in enumerate(queryset.iterator(chunk_size=CHUNK_SIZE), start=1):
+        writer.writerow(row(obj))
+        shown = person(obj)
+        if shown.pk not in seen:
+            seen.add(shown.pk)
+            persons[shown.pk] = shown
         if rows % CHUNK_SIZE == 0:
             if on_chunk:
                 on_chunk(list(persons.values()))
@@ -97,3 +109,12 @@ def csv_chunks(queryset: QuerySet, *, on_chunk: Callable[[list], None] | None = 
     tail = buffer.getvalue()
     if tail:
         yield tail
+
+
+def csv_response(chunks: Iterator[str], filename: str) -> StreamingHttpResponse:
+    """A streamed CSV download of ``chunks`` (from ``csv_chunks``), never cached."""
+    response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -27,7 +27,7 @@ from pib.search_tokens import search_load, search_store
 from pib.tables import pager, table_configure
 
 from .constants import SignalStatus
-from .export import csv_chunks
+from .export import csv_chunks, csv_response
 from .filters import OPEN, SignalFilter
 from .models import PersonContact
 from .selectors import linkable_person_ids, open_signals_count, signals_for_list
@@ -284,11 +284,7 @@ def _csv_response(request, queryset, filename: str, screen: str) -> StreamingHtt
     def log_chunk(persons):
         log_read(request, screen=screen, persons=persons, role=ROLE)
 
-    response = StreamingHttpResponse(csv_chunks(queryset, on_chunk=log_chunk), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return csv_response(csv_chunks(queryset, on_chunk=log_chunk), filename)
 
 
 def _filename(request, suffix: str) -> str:

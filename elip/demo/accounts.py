@@ -43,6 +43,9 @@ ENROLMENTS = {
     "GM0599": ("0102671234", "", "", "Team Inburgering Rotterdam"),
     "GM0344": ("", "elip@utrecht.nl", "", "Loket Inburgering Utrecht"),
     "GM0796": ("0736155555", "elip@s-hertogenbosch.nl", "", "Team Inburgering"),
+    # two more municipalities of the regional account `regio`, so its Werkvoorraad regio has rows of several
+    "GM1969": ("0594508888", "inburgering@westerkwartier.nl", "", "Team Inburgering Westerkwartier"),
+    "GM1966": ("0595447711", "inburgering@hethogeland.nl", "", "Team Inburgering Het Hogeland"),
 }
 WITHDRAWN = {"GM1952": ("0598373737", "", "", "Team Inburgering Midden-Groningen")}
 

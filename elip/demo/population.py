@@ -247,6 +247,7 @@ class PopulationBuilder:
         self.municipalities = [(mid, name) for mid, _code, name, _p in munis]
         self.cum_weights = list(accumulate(names.MUNICIPALITY_WEIGHTS.get(code, 1) for _i, code, _n, _p in munis))
         self.institutions = ensure_institutions()
+        self.institution_ids = dict(Institution.objects.values_list("code", "id"))
 
     def pick_municipality(self):
         r = self.rng.random() * self.cum_weights[-1]
@@ -312,7 +313,14 @@ class PopulationBuilder:
         rows[LoanRequest].append((ids.take(LoanRequest), pid, "Verzoek lening", received.isoformat(),
                                   LoanRequestStatus.GRANTED))  # fmt: skip
         hours_integration, hours_literacy = self.contracts(
-            ids, rows, pid, used_cents, loan_start, term_end, n=showcase.get("courses")
+            ids,
+            rows,
+            pid,
+            used_cents,
+            loan_start,
+            term_end,
+            n=showcase.get("courses"),
+            last_at=self.institution_ids.get(showcase.get("last_institution")),
         )
         self.exams(ids, rows, pid, term_start, status, showcase=bool(showcase))
         addition = rng.choice(["A", "B", "2", "bis", "hs"]) if rng.random() < 0.1 else ""
@@ -330,7 +338,9 @@ class PopulationBuilder:
             )
         )  # fmt: skip
 
-    def contracts(self, ids, rows, pid, used_cents, start, term_end, n=None):
+    def contracts(self, ids, rows, pid, used_cents, start, term_end, n=None, last_at=None):
+        """Contracts, enrolments and invoices; ``last_at`` (an institution id) fixes where the
+        last course was taken (a showcase person enrolled at the school that lost its mark)."""
         rng = self.rng
         n = n or (1 if used_cents < 300_000 else rng.randint(1, 3))
         cuts = sorted(rng.randint(0, used_cents) for _ in range(n - 1))
@@ -339,6 +349,8 @@ class PopulationBuilder:
         for k, part in enumerate(parts):
             course = Course.LITERACY if k == 0 and rng.random() < 0.15 else Course.INTEGRATION
             institution = rng.choice(self.institutions)
+            if last_at and k == len(parts) - 1:
+                institution = last_at
             c_start = start + dt.timedelta(days=rng.randint(0, 120) + 200 * k)
             c_end = c_start + dt.timedelta(days=rng.randint(150, 400))
             rate_cents = rng.choice([2000, 2500, 3000, 4000])
@@ -425,6 +437,32 @@ def showcase_persons(today: dt.date) -> list[dict]:
     ]  # fmt: skip
 
 
+def regional_showcase_persons(today: dt.date) -> list[dict]:
+    """ELIP candidates in the other municipalities of the demo account ``regio`` (Westerkwartier,
+    Het Hogeland; both enrolled in the demo), so its regional Werkvoorraad names several
+    municipalities; two of them took their last course at the school that lost its mark. Added
+    after the rest of the population, so the rest stays as the seed makes it."""
+
+    def start(days):  # a term start whose end (3 years later) lies ``days`` ahead
+        return add_years(today + dt.timedelta(days=days), -3)
+
+    lost = {"courses": 3, "last_institution": LOST_MARK_INSTITUTION}
+    return [
+        {"municipality": "GM1969", "gender": Gender.FEMALE, "first": "Amina", "prefix": "", "last": "Yusuf",
+         "term_start": start(40), "used": 0.91, **lost},
+        {"municipality": "GM1969", "gender": Gender.MALE, "first": "Dawit", "prefix": "", "last": "Tesfamariam",
+         "term_start": start(150), "used": 0.83},
+        {"municipality": "GM1969", "gender": Gender.FEMALE, "first": "Lina", "prefix": "al", "last": "Hassan",
+         "term_start": start(300), "used": 0.97},
+        {"municipality": "GM1966", "gender": Gender.MALE, "first": "Omar", "prefix": "", "last": "Haddad",
+         "term_start": start(75), "used": 0.88, **lost},
+        {"municipality": "GM1966", "gender": Gender.FEMALE, "first": "Yerlan", "prefix": "", "last": "Nurlanova",
+         "term_start": start(200), "used": 0.79},
+        {"municipality": "GM1966", "gender": Gender.MALE, "first": "Bashir", "prefix": "", "last": "Ahmadi",
+         "term_start": start(20), "used": 0.95},
+    ]  # fmt: skip
+
+
 LOST_MARK_INSTITUTION = "BOW00011"  # Noorderpoort Taal (Groningen)
 LOST_MARK_DAYS_AGO = 400
 
@@ -446,8 +484,8 @@ def build_population(
     *, persons: int, seed: int, today: dt.date, chunk: int = 10_000, progress=None, municipality_ids=None
 ) -> dict:
     """Creates ``persons`` persons with all their records (the showcase persons of the headline
-    municipality first, when it exists and ``persons`` allows, unless ``municipality_ids`` limits where
-    they live); returns row counts per model."""
+    municipality first and the regional showcase last, when they exist and ``persons`` allows, unless
+    ``municipality_ids`` limits where they live); returns row counts per model."""
     builder = PopulationBuilder(seed=seed, today=today, municipality_ids=municipality_ids)
     ids = Ids.after_existing()
     writer = Writer()
@@ -456,26 +494,35 @@ def build_population(
     showcase = showcase_persons(today) if HEADLINE_MUNICIPALITY in builder.by_code else []
     showcase = [] if municipality_ids is not None else showcase
     showcase = showcase[: max(0, min(len(showcase), persons // 50))]  # only in a population of some size
-    if showcase:
+
+    def write(rows):
+        with transaction.atomic():
+            for model in ORDER:
+                writer.write(model, rows[model])
+                counts[model] += len(rows[model])
+
+    def add_showcase(fixed_persons):
         rows = {m: [] for m in ORDER}
-        for fixed in showcase:
+        for fixed in fixed_persons:
             builder.person(ids, rows, showcase=fixed)
-        with transaction.atomic():
-            for model in ORDER:
-                writer.write(model, rows[model])
-                counts[model] += len(rows[model])
+        write(rows)
+
+    if showcase:
+        add_showcase(showcase)
         done = len(showcase)
-    while done < persons:
+    # the regional showcase comes last, in place of the population's last persons
+    regional = regional_showcase_persons(today) if persons >= 1000 and municipality_ids is None else []
+    regional = [fixed for fixed in regional if fixed["municipality"] in builder.by_code]
+    while done < persons - len(regional):
         rows = {m: [] for m in ORDER}
-        for _ in range(min(chunk, persons - done)):
+        for _ in range(min(chunk, persons - len(regional) - done)):
             builder.person(ids, rows)
-        with transaction.atomic():
-            for model in ORDER:
-                writer.write(model, rows[model])
-                counts[model] += len(rows[model])
+        write(rows)
         done += len(rows[Person])
         if progress:
             progress(done, persons)
+    if regional:
+        add_showcase(regional)
     writer.reset_sequences()
     if persons:
         record_demo_quality_mark_loss(today)

@@ -53,6 +53,8 @@ SIGN_IN = {"login", "mijnduo:activate"}
 EMAIL_LINKS = {"elip:digest_optout"}
 PASSWORD_FREE_PUBLIC = SIGN_IN | PUBLIC_PROBES | EMAIL_LINKS  # URL names anybody may open (no data)
 AUTH_VIEWS = SIGN_IN | {"logout"} | PUBLIC_PROBES | EMAIL_LINKS  # not portal views: no role
+# Regional lists: one list across every municipality where the user holds Raadplegen ELIP personen.
+REGIONAL = {"elip:worklist_region", "elip:worklist_region_csv"}
 SKIP_POST = {"logout"}  # would end the session in the middle of the walk
 UNSAFE = ("POST",)
 OK_FOR_OWN = {200, 302, 303, 400, 404, 405}
@@ -326,12 +328,15 @@ class Walk:
             self.problems.append(f"{method} {variant.url}: {response.status_code}")
         return response
 
-    def forbidden_bsns(self, chosen) -> dict[str, str]:
-        return {w.person.bsn: w.label for w in self.worlds.values() if chosen is None or w.visible_to != chosen}
+    def forbidden_bsns(self, chosen, region=frozenset()) -> dict[str, str]:
+        """BSNs the response may not show: of persons not visible to the chosen municipality — or,
+        on a regional list, to none of ``region`` (where the user holds Raadplegen ELIP personen)."""
+        allowed = set(region) | {chosen}
+        return {w.person.bsn: w.label for w in self.worlds.values() if chosen is None or w.visible_to not in allowed}
 
-    def check_no_leak(self, response, chosen, where):
+    def check_no_leak(self, response, chosen, where, region=frozenset()):
         text = body(response)
-        for bsn, label in self.forbidden_bsns(chosen).items():
+        for bsn, label in self.forbidden_bsns(chosen, region).items():
             if bsn in text:
                 self.problems.append(f"{where}: shows the BSN of person '{label}'")
 
@@ -339,7 +344,9 @@ class Walk:
         assert not self.problems, "\n".join(self.problems)
 
 
-def _walk_as(walk: Walk, client, *, roles: set, chosen: str | None, user_is_anonymous=False):
+def _walk_as(walk: Walk, client, *, roles: set, chosen: str | None, user_is_anonymous=False, region=frozenset()):
+    """``region``: the municipalities where the user holds Raadplegen ELIP personen; the regional
+    lists (``REGIONAL``) may show their persons together, whichever is chosen (DOMAIN.md)."""
     for endpoint in ENDPOINTS:
         required = endpoint.required_role
         short = endpoint.name
@@ -359,7 +366,7 @@ def _walk_as(walk: Walk, client, *, roles: set, chosen: str | None, user_is_anon
                     continue
                 where = f"{method} {variant.url} [{short}]"
                 status = response.status_code
-                walk.check_no_leak(response, chosen, where)
+                walk.check_no_leak(response, chosen, where, region if short in REGIONAL else frozenset())
                 if user_is_anonymous:
                     if status == 200 and short not in PASSWORD_FREE_PUBLIC:
                         walk.problems.append(f"{where}: 200 for an anonymous user")
@@ -419,7 +426,7 @@ def test_user_of_a_and_b_sees_only_the_chosen_municipality(worlds, chosen):
     roles = list(Role.values)
     client = make_client(user_with("regio", {A: roles, B: roles}), chosen=chosen)
     walk = Walk(worlds)
-    _walk_as(walk, client, roles=set(roles), chosen=chosen)
+    _walk_as(walk, client, roles=set(roles), chosen=chosen, region={A, B})
     walk.assert_clean()
     own = worlds["A" if chosen == A else "B"].values
     assert walk.statuses[("GET", f"/elip/personen/{own['public_id']}/")] == 200
