@@ -117,14 +117,12 @@ class WorklistFilterForm(AccessibleFormMixin, forms.Form):
         choices=TERM_CHOICES,
         required=False,
         error_messages=CHOICE_ERROR,
-        widget=forms.Select(attrs={"class": "form-select"}),
     )
     route = forms.ChoiceField(
         label="Route",
         choices=[("", "Alle routes"), *ROUTE_CHOICES],
         required=False,
         error_messages=CHOICE_ERROR,
-        widget=forms.Select(attrs={"class": "form-select"}),
     )
     nieuw_sinds = SplitDateField(
         label="ELIP sinds (datum ELIP-brief) vanaf", help_text="Bijvoorbeeld 1 11 2026.", required=False

@@ -74,14 +74,20 @@ class WorklistTable(tables.Table):
     gemeente = tables.Column("Gemeente", accessor="municipality__name", order_by=("municipality__name", "pk"))
     einddatum = tables.Column("Einde termijn", accessor="term_end", order_by=("term_end", "pk"))
     weken = tables.Column(
-        "Weken over", accessor="term_end", order_by=("term_end", "pk"), attrs={"td": {"class": "numeric"}}
+        "Weken over",
+        accessor="term_end",
+        order_by=("term_end", "pk"),
+        attrs={
+            "th": {"class": "utrecht-table__cell--numeric-column"},
+            "td": {"class": "utrecht-table__cell utrecht-table__cell--numeric-data"},
+        },
     )
     route = tables.Column("Route", accessor="route_status", order_by=("route_status", "term_end", "pk"))
     aandacht = tables.Column("Aandachtspunten", accessor="pk", orderable=False)
 
     class Meta:
         template_name = "partials/table.html"
-        attrs = {"class": "table worklist"}
+        attrs = {"class": "utrecht-table worklist", "td": {"class": "utrecht-table__cell"}}  # NL Design System table
         empty_text = "Er zijn geen ELIP-inburgeraars die aan deze filters voldoen."
         order_by_field = "sorteer"
         page_field = "pagina"
@@ -95,7 +101,7 @@ class WorklistTable(tables.Table):
     def render_bsn(self, value, record):
         if record.municipality_id != self.linkable:
             return value
-        return format_html('<a href="{}">{}</a>', person_detail_url(record.public_id), value)
+        return format_html('<a class="utrecht-link" href="{}">{}</a>', person_detail_url(record.public_id), value)
 
     def render_naam(self, value):
         return format_html("<bdi>{}</bdi>", value)

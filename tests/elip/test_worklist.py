@@ -193,7 +193,7 @@ def test_query_count_does_not_grow_with_the_page(client_g):
 def test_the_bsn_links_to_the_person_by_opaque_id_and_no_url_holds_a_bsn(client_g):
     person = elip_person("Link", term_end=TODAY + dt.timedelta(days=60))
     text = client_g.get(URL + "?termijn=6&sorteer=naam").content.decode()
-    assert f'<a href="/elip/personen/{person.public_id}/">{person.bsn}</a>' in text
+    assert f'<a class="utrecht-link" href="/elip/personen/{person.public_id}/">{person.bsn}</a>' in text
     for href in re.findall(r'href="([^"]*)"', text):
         assert person.bsn not in href
 
@@ -255,7 +255,7 @@ def test_regional_list_spans_the_municipalities_with_the_role_and_names_each(reg
     text = response.content.decode()
     assert "Amsterdam" in text and "Groningen" in text and "InUtrecht" not in text
     # Amsterdam sorts first, so it is the chosen municipality: only its persons' BSNs link.
-    assert f'<a href="/elip/personen/{a.public_id}/">{a.bsn}</a>' in text
+    assert f'<a class="utrecht-link" href="/elip/personen/{a.public_id}/">{a.bsn}</a>' in text
     assert f"/elip/personen/{g.public_id}/" not in text and g.bsn in text
     logged = {
         (e.person.last_name, e.municipality.code) for e in ReadLogEntry.objects.filter(screen="Werkvoorraad regio")
