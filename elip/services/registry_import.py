@@ -258,7 +258,7 @@ def registry_import_file(
 def _load(prepared: Prepared, on_date: dt.date) -> FileResult:
     entity, filename = prepared.entity, prepared.path.name
     result = FileResult(filename=filename, entity=entity.name, rows=prepared.rows)
-    result.phases["lezen"] = prepared.seconds
+    result.phases["lezen (lezer)"] = prepared.seconds
     tick = time.monotonic()
     with connection.cursor() as cursor:
         cols = ", ".join(f"{q(c.stage)} {PG_TYPES[c.kind]}" for c in entity.columns)
@@ -408,9 +408,48 @@ def _apply_one(model, obj, new: dict, on_date: dt.date, municipalities: dict) ->
             obj.save(update_fields=[fields[a].name for a in diff])
 
 
+BULK_FIRST_LOAD = 10_000  # rows into an empty table from which foreign keys are checked set-based
+
+
+def _foreign_keys(cursor, table: str) -> list[tuple[str, str]]:
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f'",
+        [table],
+    )
+    return cursor.fetchall()
+
+
 def _insert_new(cursor, entity: Entity) -> int:
     """Rows whose natural key is not in the table yet: one ``INSERT … SELECT`` (in file order), with
-    their history rows ('+', reason "registerimport") in the same statement."""
+    their history rows ('+', reason "registerimport") in the same statement.
+
+    A first load (the table empty, at least ``BULK_FIRST_LOAD`` rows) checks its foreign keys
+    set-based: the constraints of the table and its history table are dropped and added again, with
+    the definitions PostgreSQL reports (``pg_get_constraintdef``), in the file's transaction. Adding
+    a constraint checks every row in one join instead of one trigger per row at commit; the lock it
+    takes only holds an empty table (and its history), and a failure rolls the file back, constraints
+    included."""
+    model = entity.model
+    tables = [model._meta.db_table]
+    if getattr(model, "history", None) is not None:
+        tables.append(model.history.model._meta.db_table)
+    cursor.execute(f"SELECT count(*) FROM {STAGE}")
+    (staged,) = cursor.fetchone()
+    cursor.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {q(tables[0])})")
+    (empty,) = cursor.fetchone()
+    dropped = []
+    if empty and staged >= BULK_FIRST_LOAD:
+        for table in tables:
+            for name, definition in _foreign_keys(cursor, table):
+                cursor.execute(f"ALTER TABLE {q(table)} DROP CONSTRAINT {q(name)}")
+                dropped.append((table, name, definition))
+    created = _insert_statement(cursor, entity)
+    for table, name, definition in dropped:
+        cursor.execute(f"ALTER TABLE {q(table)} ADD CONSTRAINT {q(name)} {definition}")
+    return created
+
+
+def _insert_statement(cursor, entity: Entity) -> int:
     model = entity.model
     attnames = list(entity.target)
     table = q(model._meta.db_table)
@@ -457,7 +496,9 @@ def registry_import(*, paths: list[str | Path], on_date: dt.date | None = None, 
         ]
         try:
             for n, ((_entity, path), future) in enumerate(zip(files, futures, strict=True)):
+                waiting = time.monotonic()
                 prepared = future.result()
+                waiting = time.monotonic() - waiting
                 try:
                     result = registry_import_file(path=path, on_date=on_date, prepared=prepared)
                 except ImportFailed as failed:
@@ -470,6 +511,8 @@ def registry_import(*, paths: list[str | Path], on_date: dt.date | None = None, 
                 finally:
                     if prepared.spool:
                         prepared.spool.unlink(missing_ok=True)
+                result.seconds += waiting  # the file's time in the run: waiting for the reader, then loading
+                result.phases = {"wachten op lezer": waiting, **result.phases}
                 results.append(result)
                 if progress:
                     progress(result)

@@ -456,3 +456,26 @@ def test_backslashes_and_tabs_inside_a_text_arrive_as_written(tmp_path):
     registry_import_file(path=write(tmp_path, "personen", [person_row(voornamen="A\\N\tB", achternaam="\\\\x")]))
     person = Person.objects.get(bsn=BSN)
     assert (person.first_names, person.last_name) == ("A\\N\tB", "\\\\x")
+
+
+def foreign_keys():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE contype = 'f' AND conrelid::regclass::text LIKE 'pib_%' ORDER BY 1, 2"
+        )
+        return cursor.fetchall()
+
+
+def test_a_first_bulk_load_checks_foreign_keys_set_based_and_keeps_them_as_they_were(tmp_path, monkeypatch):
+    from elip.services import registry_import as module
+
+    monkeypatch.setattr(module, "BULK_FIRST_LOAD", 1)
+    before = foreign_keys()
+    registry_import_file(path=write(tmp_path, "personen", [person_row(0), person_row(1)]))
+    exams = [{"bsn": valid_bsn(4242 + n), "onderdeel": "KNM", "vrijgesteld": "nee"} for n in range(2)]
+    assert registry_import_file(path=write(tmp_path, "examens", exams)).created == 2
+    assert foreign_keys() == before
+    assert Exam.history.filter(history_type="+").count() == 2
