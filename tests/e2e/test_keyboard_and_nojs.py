@@ -437,7 +437,7 @@ def test_the_focus_check_does_fail_without_an_indicator(browser_page):
     page = browser_page
     page.goto("/inloggen/")
     page.evaluate(
-        "() => { const a = document.querySelector('.skip-link');"
+        "() => { const a = document.querySelector('.utrecht-skip-link');"
         " a.style.outline = 'none'; a.style.boxShadow = 'none'; }"
     )
     page.keyboard.press("Tab")
