@@ -19,7 +19,7 @@ from elip.models import SelectionRun
 from pib.charts import Series, bar_chart, line_chart
 from pib.formatting import date_figures
 from pib.models import Municipality
-from pib.tables import pager, same_query_page_url, table_configure
+from pib.tables import PAGE_SIZE, pager, same_query_page_url, table_configure
 
 from .access import ACKNOWLEDGE_PERMISSION, admin_context, controlroom_view
 from .constants import AlertStatus
@@ -94,6 +94,21 @@ def _minutes(seconds):
     return None if seconds is None else round(seconds / 60, 1)
 
 
+def _paged(request, items, keep: str = ""):
+    """A page of ``PAGE_SIZE`` items (a bad or too large page number shows the first or last page)
+    and the context of the one pager (partials/pager.html); ``keep`` is the query to keep ("a=b&")."""
+    raw = str(request.GET.get("pagina", ""))
+    page = Paginator(items, PAGE_SIZE).get_page(int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else 1)
+    if page.paginator.num_pages < 2:
+        return page, None
+    return page, {
+        "number": page.number,
+        "count": page.paginator.num_pages,
+        "previous_url": f"?{keep}pagina={page.previous_page_number()}" if page.has_previous() else "",
+        "next_url": f"?{keep}pagina={page.next_page_number()}" if page.has_next() else "",
+    }
+
+
 @controlroom_view
 @require_safe
 def overview(request):
@@ -149,22 +164,11 @@ def alerts(request):
     chosen = request.GET.get("status", "open")
     if chosen not in dict(ALERT_FILTERS):
         chosen = "open"
-    listed = alerts_listed(None if chosen == "alle" else chosen)
-    page = Paginator(listed, 20).get_page(
-        request.GET.get("pagina") if str(request.GET.get("pagina", "")).isdigit() else 1
-    )
+    page, page_pager = _paged(request, alerts_listed(None if chosen == "alle" else chosen), f"status={chosen}&")
     filters = [
         {"value": value, "label": label, "url": f"?status={value}", "current": value == chosen}
         for value, label in ALERT_FILTERS
     ]
-    page_pager = None
-    if page.paginator.num_pages > 1:
-        page_pager = {
-            "number": page.number,
-            "count": page.paginator.num_pages,
-            "previous_url": f"?status={chosen}&pagina={page.previous_page_number()}" if page.has_previous() else "",
-            "next_url": f"?status={chosen}&pagina={page.next_page_number()}" if page.has_next() else "",
-        }
     context = admin_context(request, "Meldingen", alerts=page.object_list, filters=filters, pager=page_pager)
     return render(request, "controlroom/alerts.html", context)
 
@@ -188,18 +192,7 @@ def alert_acknowledge_view(request, pk):
 @controlroom_view
 @require_safe
 def actions(request):
-    listed = actions_listed()
-    page = Paginator(listed, 20).get_page(
-        request.GET.get("pagina") if str(request.GET.get("pagina", "")).isdigit() else 1
-    )
-    page_pager = None
-    if page.paginator.num_pages > 1:
-        page_pager = {
-            "number": page.number,
-            "count": page.paginator.num_pages,
-            "previous_url": f"?pagina={page.previous_page_number()}" if page.has_previous() else "",
-            "next_url": f"?pagina={page.next_page_number()}" if page.has_next() else "",
-        }
+    page, page_pager = _paged(request, actions_listed())
     context = admin_context(request, "Acties (logboek)", actions=page.object_list, pager=page_pager)
     return render(request, "controlroom/actions.html", context)
 

@@ -246,108 +246,82 @@ def _table(all_series: list[Series], labels: list[str], label_header: str, fmt, 
     return headers, rows
 
 
-def bar_chart(
-    points: Sequence[Point] | Sequence[Series],
-    *,
-    title: str,
-    description: str = "",
-    chart_id: str = "chart",
-    series_name: str = "aantal",
-    label_header: str = "Categorie",
-    value_format: Callable[[Number], str] = _default_format,
-    suppress_below: int | None = None,
-    width: int = WIDTH,
-    height: int = HEIGHT,
-) -> Chart:
-    """Bars per label; several ``Series`` stand side by side per label, each with its own pattern."""
-    chart_id = _safe_id(chart_id)
-    all_series = _normalise(points, series_name)
-    labels = _labels(all_series)
-    values = [dict(s.points) for s in all_series]
-    drawn = [_drawn(v.get(label), suppress_below) for v in values for label in labels]
-    scale = _scale([d for d in drawn if d is not None])
-    upper = scale[0]
-    left, top = MARGIN_LEFT, MARGIN_TOP
-    plot_w, plot_h = width - MARGIN_LEFT - MARGIN_RIGHT, height - MARGIN_TOP - MARGIN_BOTTOM
-    slot = plot_w / max(len(labels), 1)
+@dataclass
+class _Plot:
+    """What both kinds of chart share: the series, labels, value scale and plotting area."""
+
+    chart_id: str
+    series: list[Series]
+    labels: list[str]
+    values: list[dict]
+    upper: float
+    left: float
+    top: float
+    plot_w: float
+    plot_h: float
+    fmt: Callable[[Number], str]
+    suppress_below: int | None
+
+    @property
+    def print_values(self) -> bool:
+        return len(self.labels) <= MAX_VALUE_LABELS
+
+    def y_of(self, value: float) -> float:
+        return self.top + self.plot_h - self.plot_h * value / self.upper
+
+    def text(self, raw) -> str:
+        return _value_text(raw, self.fmt, self.suppress_below)
+
+
+def _bars(plot: _Plot) -> tuple[list[str], Callable[[int], float]]:
+    slot = plot.plot_w / max(len(plot.labels), 1)
     gap = min(slot * 0.2, 12)
-    bar_w = (slot - gap) / max(len(all_series), 1)
-    print_values = len(labels) <= MAX_VALUE_LABELS
-    body = _axes(top, plot_h, left, plot_w, scale, value_format)
-    body.append('<g class="chart-bars">')
-    for si, series_values in enumerate(values):
-        for li, label in enumerate(labels):
+    bar_w = (slot - gap) / max(len(plot.series), 1)
+    body = ['<g class="chart-bars">']
+    for si, series_values in enumerate(plot.values):
+        for li, label in enumerate(plot.labels):
             raw = series_values.get(label)
-            value = _drawn(raw, suppress_below)
-            x = left + li * slot + gap / 2 + si * bar_w
-            text = _value_text(raw, value_format, suppress_below)
-            name = escape(f"{all_series[si].name}, {label}: {text}" if len(all_series) > 1 else f"{label}: {text}")
+            value = _drawn(raw, plot.suppress_below)
+            x = plot.left + li * slot + gap / 2 + si * bar_w
+            text = plot.text(raw)
+            name = escape(f"{plot.series[si].name}, {label}: {text}" if len(plot.series) > 1 else f"{label}: {text}")
+            y = plot.top + plot.plot_h
             if value is not None:
-                h = plot_h * value / upper
-                y = top + plot_h - h
+                y = plot.y_of(value)
                 body.append(
                     f'<rect class="chart-bar chart-series-{si + 1}" x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}"'
-                    f' height="{h:.1f}"{_fill(chart_id, si)}><title>{name}</title></rect>'
+                    f' height="{plot.top + plot.plot_h - y:.1f}"{_fill(plot.chart_id, si)}><title>{name}</title></rect>'
                 )
-            else:
-                y = top + plot_h
-            if print_values:
+            if plot.print_values:
                 body.append(
                     f'<text class="chart-value" x="{x + bar_w / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle">'
                     f"{escape(text)}</text>"
                 )
     body.append("</g>")
-    body += _x_labels(labels, lambda i: left + i * slot + slot / 2, top + plot_h)
-    body += _legend(all_series, chart_id, left, "bar")
-    headers, rows = _table(all_series, labels, label_header, value_format, suppress_below)
-    return Chart(chart_id, title, description, _frame(chart_id, title, description, width, height, body), headers, rows)
+    return body, lambda i: plot.left + i * slot + slot / 2
 
 
-def line_chart(
-    points: Sequence[Point] | Sequence[Series],
-    *,
-    title: str,
-    description: str = "",
-    chart_id: str = "chart",
-    series_name: str = "aantal",
-    label_header: str = "Categorie",
-    value_format: Callable[[Number], str] = _default_format,
-    suppress_below: int | None = None,
-    width: int = WIDTH,
-    height: int = HEIGHT,
-) -> Chart:
-    """A line per series over the labels; a missing value (None, suppressed) breaks the line."""
-    chart_id = _safe_id(chart_id)
-    all_series = _normalise(points, series_name)
-    labels = _labels(all_series)
-    values = [dict(s.points) for s in all_series]
-    drawn = [_drawn(v.get(label), suppress_below) for v in values for label in labels]
-    scale = _scale([d for d in drawn if d is not None])
-    upper = scale[0]
-    left, top = MARGIN_LEFT, MARGIN_TOP
-    plot_w, plot_h = width - MARGIN_LEFT - MARGIN_RIGHT, height - MARGIN_TOP - MARGIN_BOTTOM
-    step = plot_w / max(len(labels) - 1, 1)
+def _lines(plot: _Plot) -> tuple[list[str], Callable[[int], float]]:
+    step = plot.plot_w / max(len(plot.labels) - 1, 1)
 
     def x_of(i):
-        return left + (i * step if len(labels) > 1 else plot_w / 2)
+        return plot.left + (i * step if len(plot.labels) > 1 else plot.plot_w / 2)
 
-    print_values = len(labels) <= MAX_VALUE_LABELS
-    body = _axes(top, plot_h, left, plot_w, scale, value_format)
-    body.append('<g class="chart-lines">')
-    for si, series_values in enumerate(values):
+    body = ['<g class="chart-lines">']
+    for si, series_values in enumerate(plot.values):
         segments: list[list[str]] = [[]]
         marks = []
-        for li, label in enumerate(labels):
+        for li, label in enumerate(plot.labels):
             raw = series_values.get(label)
-            value = _drawn(raw, suppress_below)
+            value = _drawn(raw, plot.suppress_below)
             if value is None:
                 segments.append([])
                 continue
-            x, y = x_of(li), top + plot_h - plot_h * value / upper
+            x, y = x_of(li), plot.y_of(value)
             segments[-1].append(f"{x:.1f},{y:.1f}")
-            text = _value_text(raw, value_format, suppress_below)
+            text = plot.text(raw)
             marks.append(_marker(si, x, y, f"{label}: {text}"))
-            if print_values:
+            if plot.print_values:
                 marks.append(
                     f'<text class="chart-value" x="{x:.1f}" y="{y - 8:.1f}" text-anchor="middle">{escape(text)}</text>'
                 )
@@ -360,7 +334,54 @@ def line_chart(
                 )
         body += marks
     body.append("</g>")
-    body += _x_labels(labels, x_of, top + plot_h)
-    body += _legend(all_series, chart_id, left, "line")
+    return body, x_of
+
+
+def _chart(
+    draw,
+    kind: str,
+    points: Sequence[Point] | Sequence[Series],
+    *,
+    title: str,
+    description: str = "",
+    chart_id: str = "chart",
+    series_name: str = "aantal",
+    label_header: str = "Categorie",
+    value_format: Callable[[Number], str] = _default_format,
+    suppress_below: int | None = None,
+    width: int = WIDTH,
+    height: int = HEIGHT,
+) -> Chart:
+    chart_id = _safe_id(chart_id)
+    all_series = _normalise(points, series_name)
+    labels = _labels(all_series)
+    values = [dict(s.points) for s in all_series]
+    drawn = [_drawn(v.get(label), suppress_below) for v in values for label in labels]
+    scale = _scale([d for d in drawn if d is not None])
+    plot = _Plot(
+        chart_id, all_series, labels, values, scale[0], MARGIN_LEFT, MARGIN_TOP,
+        width - MARGIN_LEFT - MARGIN_RIGHT, height - MARGIN_TOP - MARGIN_BOTTOM, value_format, suppress_below,
+    )  # fmt: skip
+    body = _axes(plot.top, plot.plot_h, plot.left, plot.plot_w, scale, value_format)
+    marks, centre = draw(plot)
+    body += marks
+    body += _x_labels(labels, centre, plot.top + plot.plot_h)
+    body += _legend(all_series, chart_id, plot.left, kind)
     headers, rows = _table(all_series, labels, label_header, value_format, suppress_below)
     return Chart(chart_id, title, description, _frame(chart_id, title, description, width, height, body), headers, rows)
+
+
+def bar_chart(points: Sequence[Point] | Sequence[Series], **options) -> Chart:
+    """Bars per label; several ``Series`` stand side by side per label, each with its own pattern.
+
+    Options (keyword): ``title`` (required), ``description``, ``chart_id`` (unique on the page),
+    ``series_name`` (the one series' name when ``points`` are pairs), ``label_header`` (the table's
+    first column), ``value_format`` (number → text), ``suppress_below`` (e.g. 10: "< 10"),
+    ``width``, ``height``."""
+    return _chart(_bars, "bar", points, **options)
+
+
+def line_chart(points: Sequence[Point] | Sequence[Series], **options) -> Chart:
+    """A line per series over the labels; a missing value (None, suppressed) breaks the line.
+    Options as ``bar_chart``."""
+    return _chart(_lines, "line", points, **options)
