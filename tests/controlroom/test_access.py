@@ -136,7 +136,15 @@ def test_bad_path_values_are_404_not_500(world, path):
 
 @pytest.mark.parametrize(
     "query",
-    ["?pagina=-1", "?pagina=99999999999", "?pagina=%C2%B2", "?sorteer=bsn", "?sorteer=%00", "?status=<script>", "?pagina=abc&status=x"],
+    [
+        "?pagina=-1",
+        "?pagina=99999999999",
+        "?pagina=%C2%B2",
+        "?sorteer=bsn",
+        "?sorteer=%00",
+        "?status=<script>",
+        "?pagina=abc&status=x",
+    ],
 )
 def test_bad_query_values_show_the_default(world, query):
     client = Client(raise_request_exception=False)
