@@ -27,6 +27,7 @@ every form POST 302 to where it should; anything else is an error. Every request
 import datetime as dt
 import hashlib
 import hmac
+import html
 import json
 import os
 import random
@@ -55,7 +56,10 @@ SIGN_IN_TIMEOUT = float(os.environ.get("LOAD_SIGN_IN_TIMEOUT", "180"))
 LOGIN_NAMES = ("login: forms", "login: password", "login: second factor")
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-PAGES = re.compile(r"<span aria-current=\"page\">\d+ van (\d+)</span>")
+# The pager has only "< Vorige" and "Volgende >" (templates/partials/pager.html): a case worker pages
+# from where they are, never jumps to page 150.
+NEXT = re.compile(r'href="([^"]+)"[^>]*rel="next"')
+PREVIOUS = re.compile(r'href="([^"]+)"[^>]*rel="prev"')
 PERSON = re.compile(r'href="(/elip/personen/[0-9a-f-]{36}/)"')
 RESULTS = re.compile(r"^/signalen/resultaten/([^/?]+)/$")
 SIGNAL_SORTS = ["placed_on", "-placed_on", "code", "status", "surname", "-surname"]
@@ -90,6 +94,17 @@ def current_rate() -> float:
     t0 = clock["t0"]
     step = 0 if t0 is None else min(int((time.time() - t0) // STEP_SECONDS), len(RATES) - 1)
     return RATES[step]
+
+
+def pager(response, url) -> tuple[str | None, str | None]:
+    """The page's 'Volgende' and 'Vorige' links as paths (a pager link may be just '?pagina=2')."""
+    path = url.split("?")[0]
+    links = []
+    for pattern in (NEXT, PREVIOUS):
+        found = pattern.search(response.text or "")
+        href = html.unescape(found.group(1)) if found else None
+        links.append(path + href if href and href.startswith("?") else href)
+    return links[0], links[1]
 
 
 def month(months_back: int) -> tuple[dt.date, dt.date]:
@@ -194,8 +209,8 @@ class CaseWorker(FastHttpUser):
         global signed_in
         self.client.cookiejar.set_policy(BehindTlsProxy())
         self.due = time.time()
-        self.search_id, self.search_pages, self.month_search = None, 1, False
-        self.person_pages, self.person_urls = 1, []
+        self.search_id, self.search_pager, self.month_search = None, (None, None), False
+        self.person_pager, self.person_urls = (None, None), []
         try:
             username, key = next(accounts)
         except StopIteration:
@@ -224,8 +239,7 @@ class CaseWorker(FastHttpUser):
 
     def results(self, url, name):
         response = self.page(url, name, check=lambda r: "Selecteren signalen" in (r.text or ""))
-        found = PAGES.search(response.text or "")
-        self.search_pages = int(found.group(1)) if found else 1
+        self.search_pager = pager(response, url)
         self.keep_token(response)
 
     @task(3)
@@ -252,25 +266,26 @@ class CaseWorker(FastHttpUser):
 
     @task(4)
     def result_paging(self):
+        """'Volgende' (or 'Vorige' on the last page), sometimes a column header (sorted, page 1)."""
         if self.search_id is None:
             return self.signal_search()
-        params = {"pagina": random.randint(1, self.search_pages)}
-        if random.random() < 0.3:
-            params["sortering"] = random.choice(SIGNAL_SORTS)
-        self.results(f"/signalen/resultaten/{self.search_id}/?{urlencode(params)}", "results paging")
+        following = self.search_pager[0] or self.search_pager[1]
+        if following is None or random.random() < 0.3:
+            following = (
+                f"/signalen/resultaten/{self.search_id}/?{urlencode({'sortering': random.choice(SIGNAL_SORTS)})}"
+            )
+        self.results(following, "results paging")
 
     @task(2)
     def person_list(self):
-        params = {"pagina": random.randint(1, self.person_pages)}
-        if random.random() < 0.3:
-            params["sorteer"] = random.choice(PERSON_SORTS)
-        response = self.page(
-            f"/elip/personen/overzicht/?{urlencode(params)}",
-            "person list",
-            check=lambda r: "Overzicht ELIP" in (r.text or ""),
-        )
-        found = PAGES.search(response.text or "")
-        self.person_pages = int(found.group(1)) if found else 1
+        """'Overzicht ELIP' from the search screen's link, or its 'Volgende', or a column header."""
+        url, chance = "/elip/personen/overzicht/", random.random()
+        if chance < 0.4 and (self.person_pager[0] or self.person_pager[1]):
+            url = self.person_pager[0] or self.person_pager[1]
+        elif chance < 0.6:
+            url += f"?{urlencode({'sorteer': random.choice(PERSON_SORTS), 'pagina': 1})}"
+        response = self.page(url, "person list", check=lambda r: "Overzicht ELIP" in (r.text or ""))
+        self.person_pager = pager(response, url)
         self.person_urls = PERSON.findall(response.text or "") or self.person_urls
 
     @task(3)
