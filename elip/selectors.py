@@ -49,7 +49,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from letters.models import LetterBundle
+from letters.models import Letter, LetterBundle
 from pib.access import municipality_ids_with_role
 from pib.constants import Law, ObligationStatus, Role
 from pib.dates import add_months
@@ -78,9 +78,11 @@ def visible_persons(user, municipality: Municipality | None) -> QuerySet[Person]
 def _elip_persons(user) -> QuerySet[Person]:
     """ELIP persons (letter sent) living in any municipality where ``user`` holds "Raadplegen ELIP
     personen" — the rule of ``visible_persons`` without the choice of one municipality."""
+    # "Has a letter" as EXISTS: an index-only probe of letters_letter(person_id), where a join reads
+    # the wide letter rows (their snapshot) of every candidate.
     return Person.objects.filter(
+        Exists(Letter.objects.filter(person=OuterRef("pk"))),
         municipality_id__in=municipality_ids_with_role(user, Role.ELIP_PERSONS),
-        elip_letter__isnull=False,
     )
 
 

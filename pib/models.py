@@ -148,7 +148,12 @@ class Person(models.Model):
             models.CheckConstraint(condition=Q(bsn__regex=r"^[0-9]{9}$"), name="person_bsn_nine_digits"),
         ]
         indexes = [
-            models.Index(fields=["municipality", "obligation_status"], name="person_muni_status_idx"),
+            # "Overzicht ELIP" and its count (elip.selectors.elip_persons_listed): a municipality's obliged
+            # persons in name order, with the id for the letter check, straight from the index.
+            models.Index(
+                fields=["municipality", "obligation_status", "last_name", "first_names", "id"],
+                name="person_muni_status_name_idx",
+            ),
             models.Index(fields=["term_end"], name="person_term_end_idx"),
         ]
 
