@@ -30,3 +30,21 @@ def test_demo_has_weeks_of_history_realistic_times_and_an_alert(moment):
             assert run.finished_at > run.started_at
         again = build_control_demo(seed=7)
         assert again == {"runs_added": 0, "runs_timed": 0, "alerts": 0}
+
+
+def test_demo_on_top_of_the_letter_history_adds_no_runs_and_flags_no_history_bundle():
+    from controlroom.constants import AlertKind as Kind
+    from elip.demo.history import add_letter_history
+    from elip.demo.population import build_population
+
+    today = dt.date(2025, 3, 4)  # a Tuesday: the last due run (26-02) is history
+    build_population(persons=300, seed=3, today=today)
+    create_demo_enrolments()
+    with time_machine.travel(dt.datetime(2025, 3, 4, 10, 0, tzinfo=AMS), tick=False):
+        add_letter_history(today=today, months=4, seed=3)
+        runs = SelectionRun.objects.count()
+        result = build_control_demo(seed=3)
+    assert result["runs_added"] == 0 and SelectionRun.objects.count() == runs >= 12
+    assert result["runs_timed"] == runs
+    assert Alert.objects.filter(kind=Kind.RUN_LATE).exists()
+    assert not Alert.objects.filter(kind__in=[Kind.BUNDLE_MISSING, Kind.RENDER_FAILED]).exists()
