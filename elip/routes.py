@@ -39,7 +39,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Greatest, Substr
+from django.db.models.functions import Cast, Coalesce, Greatest, Least, Substr
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 
 from pib.constants import AttemptResult, ExamComponent
@@ -119,6 +119,22 @@ def _status_table() -> str:
 STATUS_TABLE = _status_table()
 
 
+def _level_table() -> str:
+    """The level of an exam row that is not exempted, for key attempt code × 5 + fit (see
+    ``with_route_status``): 0 passed; 1 open with 4+ attempts; 2 open, the attempts still needed
+    fit in the weeks left; 3 otherwise."""
+    table = []
+    for code in range(2 * (REQUIRED_ATTEMPTS + 1)):
+        tries, passed = code // 2, code % 2
+        for fit in range(REQUIRED_ATTEMPTS + 1):
+            level = 0 if passed else 1 if tries >= REQUIRED_ATTEMPTS else 2 if tries >= fit else 3
+            table.append(str(level))
+    return "".join(table)
+
+
+LEVEL_TABLE = _level_table()
+
+
 def _weeks_at_least(today: dt.date, weeks: int) -> Q:
     """On Person: at least ``weeks`` whole weeks from ``today`` to the term end."""
     return Q(term_end__gte=today + dt.timedelta(days=7 * weeks))
@@ -138,12 +154,22 @@ def with_route_status(queryset: QuerySet[Person], today: dt.date) -> QuerySet[Pe
     key 0–63, looked up in ``STATUS_TABLE``. Whole weeks left are compared as dates
     (``term_end >= today + 7·w days``), the same on PostgreSQL and SQLite."""
     attempts = ExamAttempt.objects.filter(exam=OuterRef("pk"))
-    tries = Coalesce(
-        Subquery(attempts.order_by().values("exam").annotate(n=Count("pk")).values("n"), output_field=IntegerField()),
+    # One look at an exam row's attempts: attempts (capped at 4) × 2 + 1 when one passed (0–9).
+    attempt_code = Coalesce(
+        Subquery(
+            attempts.order_by()
+            .values("exam")
+            .annotate(
+                c=Least(Count("pk"), Value(REQUIRED_ATTEMPTS)) * Value(2)
+                + Max(Case(When(result=AttemptResult.PASSED, then=Value(1)), default=Value(0)))
+            )
+            .values("c"),
+            output_field=IntegerField(),
+        ),
         Value(0),
     )
     # Attempts an open row must have for the attempts still needed to fit in the weeks left:
-    # 4 × (4 − tries) ≤ weeks ⇔ tries ≥ 4 − ⌊weeks / 4⌋.
+    # 4 × (4 − tries) ≤ weeks ⇔ tries ≥ 4 − ⌊weeks / 4⌋ (0–4).
     fit_tries = Case(
         *[
             When(_weeks_at_least(today, WEEKS_PER_ATTEMPT * k), then=Value(REQUIRED_ATTEMPTS - k))
@@ -152,10 +178,15 @@ def with_route_status(queryset: QuerySet[Person], today: dt.date) -> QuerySet[Pe
         default=Value(REQUIRED_ATTEMPTS),
     )
     level = Case(
-        When(Q(exempted=True) | Exists(attempts.filter(result=AttemptResult.PASSED)), then=Value(0)),
-        When(GreaterThanOrEqual(tries, REQUIRED_ATTEMPTS), then=Value(1)),
-        When(GreaterThanOrEqual(tries, OuterRef("route_fit_tries")), then=Value(2)),
-        default=Value(3),
+        When(exempted=True, then=Value(0)),
+        default=Cast(
+            Substr(
+                Value(LEVEL_TABLE),
+                Cast(attempt_code * Value(5) + OuterRef("route_fit_tries") + Value(1), output_field=IntegerField()),
+                Value(1),
+            ),
+            output_field=IntegerField(),
+        ),
         output_field=IntegerField(),
     )
     exam_key = (

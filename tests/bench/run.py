@@ -16,6 +16,9 @@
 - policy:    ``seed_demo --persons 250000`` into elip_policybench (once), then tests/bench/bench_policy.py
              there (enrols a third of the municipalities and adds 24 months of letter history once; the
              what-if of a draft over 342 municipalities and the letter cohorts, with query counts);
+- worklist:  ``seed_demo --persons 250000`` into elip_worklistbench (once), then tests/bench/bench_worklist.py
+             there (largest municipality ~10 %, a letter for every candidate; the Werkvoorraad single and
+             regional over 4 municipalities, page 1 and 50, filters, with query counts);
 - load:      tests/bench/load.py on elip_load (``make load``: locust case workers against gunicorn with
              the production settings, 250,000 persons and 1,000,000 signals; ~20 minutes). Only with
              ``--only load``, not in the default set.
@@ -107,16 +110,26 @@ def bench_policy(persons):
     run([PY, "tests/bench/bench_policy.py"], db)
 
 
+def bench_worklist(persons):
+    """Issue 14: the Werkvoorraad (single and regional) on its own copy of the population (it moves
+    persons to make the largest municipality ~10 % and sends every candidate a letter)."""
+    db = "elip_worklistbench"
+    ensure_database(db)
+    if population_size(db) == 0:
+        run([PY, "manage.py", "seed_demo", "--persons", str(persons), "--seed", "1", "--no-accounts"], db)
+    run([PY, "tests/bench/bench_worklist.py"], db)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
         "--only",
-        choices=["selection", "letters", "signals", "import", "controlroom", "policy", "load"],
+        choices=["selection", "letters", "signals", "import", "controlroom", "policy", "load", "worklist"],
         action="append",
     )
     parser.add_argument("--persons", type=int, default=250_000)
     args = parser.parse_args()
-    chosen = args.only or ["selection", "letters", "signals", "import", "controlroom", "policy"]
+    chosen = args.only or ["selection", "letters", "signals", "import", "controlroom", "policy", "worklist"]
     if "selection" in chosen:
         bench_seed_and_selection(args.persons)
     if "letters" in chosen:
@@ -130,6 +143,8 @@ def main():
         bench_controlroom(args.persons)
     if "policy" in chosen:
         bench_policy(args.persons)
+    if "worklist" in chosen:
+        bench_worklist(args.persons)
     if "load" in chosen:
         run([PY, "tests/bench/load.py", "--persons", str(args.persons)], "elip_load")
 
