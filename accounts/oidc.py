@@ -5,8 +5,12 @@ Guarantees, on top of mozilla-django-oidc's code flow (state, nonce, PKCE, signa
 * the ID token must be for this portal (``aud``), from the configured issuer (``iss``) and not
   expired (``exp``, 60 s leeway); a tampered ``state``, a wrong ``nonce``, an expired or foreign
   token ends on the login page with one Dutch message, never a 500, and signs nobody in;
-* the user is found (or created, ``OIDC_CREATE_USER``) by the claim ``OIDC_USERNAME_CLAIM``;
-  names and e-mail follow the claims at every sign-in;
+* the user is found by the identity linked at activation (``pib.models.SsoIdentity``: issuer and
+  ``sub``), else (or created, ``OIDC_CREATE_USER``) by the claim ``OIDC_USERNAME_CLAIM``; names and
+  e-mail follow the claims at every sign-in;
+* linking at activation (``pib.sso_links``): when the colleague came from "Account activeren" with a
+  checked activation code, this sign-in links the verified identity to that account first — never
+  an identity already linked to another account, never a second identity to one account;
 * roles stay managed in the portal (``OIDC_ROLE_MODE=check``): the organisation claim
   (``OIDC_ORGANISATION_CLAIM``, mapped to a municipality code by ``OIDC_ORGANISATION_MAP`` or a
   ``GM....`` code itself) must name a municipality the user holds a role for; with
@@ -28,8 +32,9 @@ from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
+from pib import sso_links
 from pib.constants import Role
-from pib.models import Authorisation, Municipality
+from pib.models import Authorisation, Municipality, SsoIdentity
 
 log = logging.getLogger(__name__)
 BACKEND_PATH = "accounts.oidc.PortalOIDCBackend"
@@ -90,7 +95,31 @@ class PortalOIDCBackend(OIDCAuthenticationBackend):
         return bool(self.get_username(claims))
 
     def filter_users_by_claims(self, claims):
-        return self.UserModel.objects.filter(username=self.get_username(claims))
+        linked = self.UserModel.objects.filter(
+            sso_identity__issuer=settings.OIDC_OP_ISSUER, sso_identity__subject=str(claims.get("sub", ""))
+        )
+        if linked.exists():
+            return linked
+        return self.UserModel.objects.filter(username=self.get_username(claims), sso_identity__isnull=True)
+
+    def link_pending(self, payload) -> SsoIdentity | None | bool:
+        """Link this verified identity to the account being activated in this session, if any: the new
+        link, None when nothing is pending, False when the link is refused (identity or account
+        already linked, account gone)."""
+        pending = sso_links.link_take(self.request.session)
+        if pending is None:
+            return None
+        subject = str(payload.get("sub", ""))[:255]
+        user = self.UserModel.objects.filter(pk=pending["user"], is_active=True).first()
+        taken = SsoIdentity.objects.filter(issuer=settings.OIDC_OP_ISSUER, subject=subject).exists()
+        if user is None or not subject or taken or SsoIdentity.objects.filter(user=user).exists():
+            log.warning("SSO link at activation refused for user %s", pending["user"])
+            self.request.oidc_failure = "koppeling"
+            return False
+        identity = SsoIdentity.objects.create(user=user, issuer=settings.OIDC_OP_ISSUER, subject=subject)
+        sso_links.link_done(self.request.session, pending)
+        log.info("SSO identity linked to user %s at activation", user.pk)
+        return identity
 
     def create_user(self, claims):
         user = self.UserModel(username=self.get_username(claims))
@@ -106,11 +135,15 @@ class PortalOIDCBackend(OIDCAuthenticationBackend):
 
     def get_or_create_user(self, access_token, id_token, payload):
         with transaction.atomic():
-            user = super().get_or_create_user(access_token, id_token, payload)
-            if user is None:
+            linked = self.link_pending(payload)
+            if linked is False:
                 return None
-            if not self.apply_organisation(user, getattr(self, "claims", payload)):
-                self.request.oidc_failure = "organisatie"
+            user = super().get_or_create_user(access_token, id_token, payload)
+            if user is None or not self.apply_organisation(user, getattr(self, "claims", payload)):
+                if user is not None:
+                    self.request.oidc_failure = "organisatie"
+                if linked is not None:
+                    linked.delete()  # a refused sign-in links nothing
                 return None
         if not user.is_staff and not Authorisation.objects.filter(user=user).exists():
             self.request.oidc_failure = "geen_rol"

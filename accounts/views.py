@@ -194,6 +194,10 @@ SSO_MESSAGES = {
         "Uw organisatie geeft geen toegang tot een gemeente waarvoor u een rol hebt in de Portal Inburgering. "
         "Neem contact op met de beheerder Mijn DUO van uw gemeente."
     ),
+    "koppeling": (
+        "Deze inlog van uw organisatie kon niet aan uw account worden gekoppeld: hij is al aan een ander "
+        "account gekoppeld, of uw account heeft al een gekoppelde inlog. Neem contact op met uw Mijn DUO-beheerder."
+    ),
     "mislukt": (
         "Inloggen via uw organisatie is niet gelukt. Probeer het opnieuw. "
         "Lukt het weer niet, neem dan contact op met DUO-beheer."
@@ -202,7 +206,7 @@ SSO_MESSAGES = {
 
 
 def sso_failed(request, reason="mislukt"):
-    status = 403 if reason in ("geen_rol", "organisatie") else 400
+    status = 403 if reason in ("geen_rol", "organisatie", "koppeling") else 400
     context = {"sso_message": SSO_MESSAGES.get(reason, SSO_MESSAGES["mislukt"]), "next": "", "oidc_enabled": True}
     return render(request, "registration/login.html", context, status=status)
 

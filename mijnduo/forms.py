@@ -57,6 +57,9 @@ class RolesForm(AccessibleFormMixin, forms.Form):
     roles = RolesField()
 
 
+METHOD_PASSWORD, METHOD_SSO = "wachtwoord", "organisatie"
+
+
 class ActivationForm(AccessibleFormMixin, forms.Form):
     username = forms.CharField(
         label="Gebruikersnaam",
@@ -73,8 +76,22 @@ class ActivationForm(AccessibleFormMixin, forms.Form):
             attrs={"autocomplete": "one-time-code", "autocapitalize": "characters", "spellcheck": "false"}
         ),
     )
+    method = forms.ChoiceField(
+        label="Hoe logt u voortaan in?",
+        choices=[
+            (METHOD_PASSWORD, "Met een eigen wachtwoord en een code uit een authenticator-app op uw telefoon"),
+            (METHOD_SSO, "Via uw organisatie (de inlog van uw gemeente of eHerkenning)"),
+        ],
+        initial=METHOD_PASSWORD,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Kies hoe u voortaan inlogt.",
+            "invalid_choice": "Kies hoe u voortaan inlogt.",
+        },
+    )
     password1 = forms.CharField(
         label="Nieuw wachtwoord",
+        required=False,
         strip=False,
         max_length=128,
         help_text="Ten minste 12 tekens; geen veelgebruikt wachtwoord en niet alleen cijfers.",
@@ -83,15 +100,32 @@ class ActivationForm(AccessibleFormMixin, forms.Form):
     )
     password2 = forms.CharField(
         label="Herhaal het wachtwoord",
+        required=False,
         strip=False,
         max_length=128,
         error_messages={"required": "Herhaal het wachtwoord.", "max_length": "Vul hoogstens 128 tekens in."},
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
+    def __init__(self, *args, sso_enabled: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sso_enabled = sso_enabled
+        if not sso_enabled:  # without single sign-on there is one way: the password (and the app)
+            del self.fields["method"]
+
+    @property
+    def uses_sso(self) -> bool:
+        return self.sso_enabled and self.cleaned_data.get("method") == METHOD_SSO
+
     def clean(self):
         cleaned = super().clean()
+        if self.sso_enabled and cleaned.get("method") != METHOD_PASSWORD:
+            return cleaned  # no password: the organisation's sign-in replaces it
         first, second = cleaned.get("password1"), cleaned.get("password2")
+        if not first and "password1" not in self.errors:
+            self.add_error("password1", "Kies een wachtwoord.")
+        if not second and "password2" not in self.errors:
+            self.add_error("password2", "Herhaal het wachtwoord.")
         if first and second and first != second:
             self.add_error("password2", "De twee wachtwoorden zijn niet gelijk.")
         return cleaned

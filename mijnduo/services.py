@@ -32,7 +32,7 @@ from django.utils.crypto import salted_hmac
 
 from pib import audit
 from pib.constants import Role
-from pib.models import Authorisation, Municipality
+from pib.models import Authorisation, Municipality, SsoIdentity
 
 from .constants import (
     ACTIVATION_ALPHABET,
@@ -94,7 +94,8 @@ def roles_in(user, municipality: Municipality) -> set[str]:
 
 
 def is_activated(user) -> bool:
-    return user.has_usable_password()
+    """Activated: a password chosen, or a single-sign-on identity linked (``pib.models.SsoIdentity``)."""
+    return user.has_usable_password() or SsoIdentity.objects.filter(user=user).exists()
 
 
 # --- checks -----------------------------------------------------------------------------------
@@ -262,28 +263,69 @@ def account_activate(*, username: str, code: str, password: str):
     Wrong, used, revoked or expired codes all give the same message (no hint which part was wrong,
     nor whether the username exists); 5 wrong codes revoke the user's open code. A password that
     the rules refuse raises ``ValidationError`` and uses nothing up."""
-    now = timezone.now()
     with transaction.atomic():
-        user = User.objects.filter(username=username, is_active=True).first()
-        open_codes = (
-            ActivationCode.objects.select_for_update().filter(user=user, used_at__isnull=True, revoked_at__isnull=True)
-            if user is not None
-            else ActivationCode.objects.none()
-        )
-        match = open_codes.filter(code_hash=_code_hash(code), expires_at__gt=now).first()
-        if match is not None and not is_activated(user):
+        match = _checked_code(username, code)
+        if match is not None:
+            user = match.user
             password_validation.validate_password(password, user)
             user.set_password(password)
             user.save(update_fields=["password"])
-            match.used_at = now
-            match.save(update_fields=["used_at"])
-            MunicipalAccount.objects.filter(user=user).update(activated_at=now)
-            _log(actor=user, user=user, municipality=match.municipality, action=AccountAction.ACTIVATED)
+            _use_code(match, user)
             return user
-        # A wrong attempt is recorded (committed) before the error is raised.
-        for row in open_codes:
-            row.failed_attempts += 1
-            if row.failed_attempts >= ACTIVATION_MAX_ATTEMPTS:
-                row.revoked_at = now
-            row.save(update_fields=["failed_attempts", "revoked_at"])
     raise AccountAdminError(MSG_CODE_INVALID)
+
+
+def activation_check(*, username: str, code: str) -> ActivationCode:
+    """The first step of activating through "Inloggen via uw organisatie": the username and code are
+    right (same rules and message as ``account_activate``, a wrong try counts), but nothing is used up
+    yet — that happens in ``activation_complete_sso`` once the identity is linked."""
+    with transaction.atomic():
+        match = _checked_code(username, code)
+        if match is not None:
+            return match
+    raise AccountAdminError(MSG_CODE_INVALID)
+
+
+@transaction.atomic
+def activation_complete_sso(*, user, code_id: int) -> ActivationCode:
+    """The identity was linked (``accounts.oidc`` at the callback): use the code up and log it."""
+    match = (
+        ActivationCode.objects.select_for_update()
+        .filter(pk=code_id, user=user, used_at__isnull=True, revoked_at__isnull=True)
+        .first()
+    )
+    if match is None or not SsoIdentity.objects.filter(user=user).exists():
+        raise AccountAdminError(MSG_CODE_INVALID)
+    _use_code(match, user)  # the link itself (when, which identity) is the SsoIdentity row
+    return match
+
+
+def _checked_code(username: str, code: str) -> ActivationCode | None:
+    """The user's open, unexpired code matching ``code`` (locked), if the account is not activated;
+    else None, after counting the wrong try on the user's open codes (5 revoke them)."""
+    now = timezone.now()
+    user = User.objects.filter(username=username, is_active=True).first()
+    open_codes = (
+        ActivationCode.objects.select_for_update().filter(user=user, used_at__isnull=True, revoked_at__isnull=True)
+        if user is not None
+        else ActivationCode.objects.none()
+    )
+    match = open_codes.select_related("user", "municipality").filter(code_hash=_code_hash(code), expires_at__gt=now)
+    match = match.first()
+    if match is not None and not is_activated(user):
+        return match
+    # A wrong attempt is recorded (committed: the callers raise after their atomic block).
+    for row in open_codes:
+        row.failed_attempts += 1
+        if row.failed_attempts >= ACTIVATION_MAX_ATTEMPTS:
+            row.revoked_at = now
+        row.save(update_fields=["failed_attempts", "revoked_at"])
+    return None
+
+
+def _use_code(match: ActivationCode, user) -> None:
+    now = timezone.now()
+    match.used_at = now
+    match.save(update_fields=["used_at"])
+    MunicipalAccount.objects.filter(user=user).update(activated_at=now)
+    _log(actor=user, user=user, municipality=match.municipality, action=AccountAction.ACTIVATED)

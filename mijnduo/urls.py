@@ -13,4 +13,5 @@ urlpatterns = [
     path("gebruikers/<int:user_id>/activatiecode/", views.user_send_code, name="user_send_code"),
     path("logboek/", views.log, name="log"),
     path("activeren/", views.activate, name="activate"),
+    path("activeren/gekoppeld/", views.activate_linked, name="activate_linked"),
 ]

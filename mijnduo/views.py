@@ -6,17 +6,21 @@ acts on that municipality only (``mijnduo.services`` enforces it again). A colle
 managed by this municipality, the beheerder itself, and DUO accounts answer 404 on the edit page.
 """
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login, logout
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pib.access import role_required
+from pib import sso_links
+from pib.access import login_required_portal, role_required
 from pib.constants import Role
 from pib.tables import pager, same_query_page_url, table_configure
 
@@ -194,23 +198,65 @@ def _dutch_password_error(error: ValidationError) -> str:
     return PASSWORD_MESSAGES.get(error.code, " ".join(error.messages))
 
 
+# The activation ends by linking a second factor or the organisation's sign-in (issue 13 point 4):
+# with a password, the colleague is signed in (password step) and goes straight to the portal's one
+# authenticator set-up ("Authenticator-app koppelen", accounts), which the middleware allows and
+# nothing else; with "via uw organisatie", the checked code waits in the session (pib.sso_links)
+# while the identity provider signs the colleague in, and is used up on "activate_linked".
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
 @never_cache
 @sensitive_post_parameters("code", "password1", "password2")
 @require_http_methods(["GET", "POST"])
 def activate(request):
-    """Account activeren: gebruikersnaam + activatiecode + een eigen wachtwoord (first login)."""
-    form = ActivationForm(request.POST if request.method == "POST" else None)
+    """Account activeren: gebruikersnaam + activatiecode, then a password with the authenticator app,
+    or the organisation's sign-in (when single sign-on is on)."""
+    form = ActivationForm(request.POST if request.method == "POST" else None, sso_enabled=settings.OIDC_ENABLED)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.account_activate(username=data["username"], code=data["code"], password=data["password1"])
+            if form.uses_sso:
+                code = services.activation_check(username=data["username"], code=data["code"])
+                if request.user.is_authenticated:
+                    logout(request)  # someone else's session in this browser: the link is for the new account
+                sso_links.link_request(request.session, user_id=code.user_id, ticket=code.pk)
+                query = urlencode({"next": reverse("mijnduo:activate_linked")})
+                # A page with a link, not a redirect: the CSP's form-action 'self' stops a form POST
+                # whose redirects end at the identity provider (as accounts' SSO logout says).
+                context = {"sso_url": f"{reverse('oidc_authentication_init')}?{query}", "username": code.user}
+                return render(request, "mijnduo/activate_sso.html", context)
+            user = services.account_activate(username=data["username"], code=data["code"], password=data["password1"])
         except services.AccountAdminError as error:
             form.add_error(None, str(error))
         except ValidationError as error:
             form.add_error("password1", [_dutch_password_error(e) for e in error.error_list])
         else:
+            login(request, user, backend=MODEL_BACKEND)
             messages.success(
-                request, "Uw account is geactiveerd. Log in met uw gebruikersnaam en uw nieuwe wachtwoord."
+                request,
+                "Uw account is geactiveerd. Koppel nu een authenticator-app: daarmee logt u voortaan in, "
+                "met uw wachtwoord en een code van de app.",
             )
-            return redirect("login")
+            return redirect(f"{reverse('enrol_totp')}?{urlencode({'next': reverse('start')})}")
     return render(request, "mijnduo/activate.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@never_cache
+@require_http_methods(["GET"])
+@login_required_portal
+def activate_linked(request):
+    """Back from the organisation's sign-in with a linked identity: the activation code is used up."""
+    done = sso_links.link_finished(request.session)
+    if done is None or done.get("user") != request.user.pk:
+        return redirect("start")
+    try:
+        services.activation_complete_sso(user=request.user, code_id=done["ticket"])
+    except services.AccountAdminError:
+        return redirect("start")
+    messages.success(
+        request,
+        "Uw account is geactiveerd en gekoppeld aan de inlog van uw organisatie. "
+        "Voortaan logt u in met 'Inloggen via uw organisatie'.",
+    )
+    return redirect("start")

@@ -26,6 +26,7 @@ from .models import (
     QualityMarkLoss,
     ReadLogEntry,
     RoleChange,
+    SsoIdentity,
 )
 from .readlog import bsn_hash_lookup
 from .services import quality_mark_loss_record
@@ -362,3 +363,12 @@ class PortalUserAdmin(PrivateSearchMixin, UserAdmin):
             before=perms_before,
             after=set(user.user_permissions.select_related("content_type")),
         )
+
+
+@admin.register(SsoIdentity)
+class SsoIdentityAdmin(ReadOnlyAdmin):
+    """Which account is linked to which single-sign-on identity (made when the colleague activates the
+    account through "Inloggen via uw organisatie"; docs/mijn-duo-beheer.md)."""
+
+    list_display = ["user", "issuer", "subject", "linked_at"]
+    search_fields = ["user__username"]

@@ -400,6 +400,27 @@ class Authorisation(models.Model):
         return f"{self.user} – {self.municipality} – {self.get_role_display()}"
 
 
+class SsoIdentity(models.Model):
+    """The single-sign-on identity (OpenID Connect issuer + subject) an account was linked to when the
+    colleague activated it (mijnduo, ``pib.sso_links``); at every later SSO sign-in
+    ``accounts.oidc`` finds the account by it. One identity per account, one account per identity."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="gebruiker", on_delete=models.CASCADE, related_name="sso_identity"
+    )
+    issuer = models.CharField("identity provider (iss)", max_length=255)
+    subject = models.CharField("kenmerk bij de identity provider (sub)", max_length=255)
+    linked_at = models.DateTimeField("gekoppeld op", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "gekoppelde inlog van de organisatie"
+        verbose_name_plural = "gekoppelde inloggen van de organisatie"
+        constraints = [models.UniqueConstraint(fields=["issuer", "subject"], name="sso_identity_unique")]
+
+    def __str__(self):
+        return f"{self.user}: {self.subject}"
+
+
 class RoleChange(models.Model):
     """One grant or removal of a role (account role, DUO group, permission, staff or superuser
     status), written by ``pib.audit`` in the transaction of the change: who, what, when."""

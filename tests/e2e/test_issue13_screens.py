@@ -186,7 +186,10 @@ def test_mijn_duo_beheerder_creates_an_account_and_the_colleague_activates_it(br
     page.fill("#id_password1", "Zeer-Lang-Wachtwoord-2026!")
     page.fill("#id_password2", "Zeer-Lang-Wachtwoord-2026!")
     page.click("main button[type=submit]")
+    # Activated, signed in with the password: the authenticator app comes next (test_activation_flow.py).
     assert "Uw account is geactiveerd." in page.locator("main").inner_text()
+    assert "/inloggen/authenticator-koppelen/" in page.url
     screenshot(page, "mijnduo-06-geactiveerd")
+    page.context.clear_cookies()
     login(page, "j.jansen", "Zeer-Lang-Wachtwoord-2026!")
     assert page.locator("h1").inner_text() == "Inburgering"

@@ -85,6 +85,10 @@ def populated(django_user_model):
 
     DigestSubscription.objects.create(user=colleague, active=True, changed_at=timezone.now(), changed_via="portaal")
     DigestDelivery.objects.create(run=run, user=colleague, sent_at=timezone.now(), municipalities=1)
+    # A colleague's account linked to its single-sign-on identity at activation.
+    from pib.models import SsoIdentity
+
+    SsoIdentity.objects.create(user=colleague, issuer="https://idp.example.nl", subject="collega-test")
     # A municipality acknowledged the notice about a lost quality mark.
     from elip.models import QualityMarkAcknowledgement
     from pib.models import Institution, QualityMarkLoss
