@@ -5,7 +5,9 @@ the same signals (SS401–SS404) as any other way of recording the change (the m
 
 from django import forms
 from django.contrib import admin
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from pib.admin import (
     ContractInline,
@@ -72,15 +74,26 @@ class PolicyVersionAdmin(PortalModelAdmin):
     list_display = ["valid_from", "status", "months_before_term_end", "term_rule_percentage", "loan_rule_percentage",
                     "drafted_by", "approved_by", "note"]  # fmt: skip
     list_filter = ["status"]
-    fields = [*EDITABLE_FIELDS, "status", "drafted_by", "drafted_at", "approved_by", "approved_at"]
+    fields = [*EDITABLE_FIELDS, "status", "drafted_by", "drafted_at", "approved_by", "approved_at", "what_if"]
     actions = None  # no bulk delete: a draft is deleted one by one, through the service (logged)
 
     def _locked(self, obj):
         return obj is not None and (obj.status != PolicyStatus.DRAFT or policy_used_by_run(obj))
 
     def get_readonly_fields(self, request, obj=None):
-        audit = ["status", "drafted_by", "drafted_at", "approved_by", "approved_at"]
+        audit = ["status", "drafted_by", "drafted_at", "approved_by", "approved_at", "what_if"]
         return self.fields if self._locked(obj) else audit
+
+    @admin.display(description="effect en goedkeuring")
+    def what_if(self, obj):
+        """Drafts: a link to the control room's what-if, where a second admin approves (URL by name:
+        the control room is the app above this one)."""
+        if obj is None or obj.pk is None or obj.status != PolicyStatus.DRAFT:
+            return "–"
+        return format_html(
+            '<a href="{}">Wat-als en goedkeuren in de controlekamer</a>',
+            reverse("controlroom:policy_whatif", kwargs={"version": obj.pk}),
+        )
 
     def has_change_permission(self, request, obj=None):
         """A locked version opens as a view page; a POST to change it answers 403."""

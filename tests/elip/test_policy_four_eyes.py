@@ -221,3 +221,10 @@ def test_admin_edits_a_draft_through_the_service(client, drafter, approver):
     version.refresh_from_db()
     assert (version.months_before_term_end, version.drafted_by) == (3, approver)
     assert PolicyVersionEvent.objects.filter(version=version, action=PolicyAction.CHANGED, user=approver).exists()
+
+
+def test_admin_links_a_draft_to_its_what_if_in_the_control_room(client, drafter, approver):
+    version = draft(drafter)
+    client.force_login(approver)
+    html = client.get(reverse("admin:elip_policyversion_change", args=[version.pk])).content.decode()
+    assert reverse("controlroom:policy_whatif", kwargs={"version": version.pk}) in html
