@@ -86,7 +86,11 @@ def worklist_filter(queryset: QuerySet[Person], filters: WorklistFilters, *, tod
     if filters.term_months:
         queryset = queryset.filter(term_end__lte=add_months(today, filters.term_months))
     if filters.route is not None:
-        queryset = queryset.filter(route_status=filters.route)
+        # Named together with the ELIP letter, so PostgreSQL tests it after the letter join: the
+        # route subquery then runs for the listed persons only, not for every obliged person of the
+        # municipality the index finds (twice as many; 10 s instead of 1 s at national scale).
+        listed_route = Case(When(letter_date__isnull=False, then=F("route_status")), output_field=IntegerField())
+        queryset = queryset.alias(route_listed=listed_route).filter(route_listed=filters.route)
     if filters.new_since:
         queryset = queryset.filter(letter_date__gte=filters.new_since)
     if filters.mine:
