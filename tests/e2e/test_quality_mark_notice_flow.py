@@ -32,6 +32,12 @@ def test_the_notice_on_the_start_screen_until_acknowledged(browser_page, login, 
     assert NOTICE in " ".join(page.inner_text("main").split())
     assert_no_axe_violations(page)
     shutil.copy(screenshot(page, "start-keurmerk-melding"), DOCS / "start-keurmerk-melding.png")
+    # The link opens the Werkvoorraad filtered on the lost quality mark: the same two persons.
+    page.click("text=Bekijk in de Werkvoorraad wie het zijn")
+    page.wait_for_load_state()
+    assert "keurmerk=on" in page.url and page.is_checked("#id_keurmerk")
+    assert page.locator("main tbody tr").count() == 2
+    page.goto("/")
 
     page.click("text=Gelezen: verberg deze melding voor mijn gemeente")
     page.wait_for_load_state()
