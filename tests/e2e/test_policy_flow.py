@@ -21,8 +21,8 @@ from elip.services.policy import policy_draft_create
 from elip.services.registry import person_update, term_extension_add
 from pib.constants import ObligationStatus, Role
 from tests.controlroom.factories import functional
-from tests.e2e.axe import assert_no_axe_violations
 from tests.e2e.conftest import screenshot
+from tests.e2e.test_controlroom_flow import LISTENER, check  # CSP listener + axe per page
 from tests.elip.factories import enrol
 from tests.letters.factories import LetterFactory
 from tests.pib.factories import PersonFactory, UserFactory
@@ -30,18 +30,6 @@ from tests.pib.factories import PersonFactory, UserFactory
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 AMS = ZoneInfo("Europe/Amsterdam")
-LISTENER = """
-window.__csp = [];
-document.addEventListener('securitypolicyviolation', (e) => {
-  window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`);
-});
-"""
-
-
-def check(page, violations):
-    page.wait_for_load_state("load")
-    violations.extend(f"{page.url}: {v}" for v in page.evaluate("window.__csp || []"))
-    assert_no_axe_violations(page)
 
 
 def population(today):
