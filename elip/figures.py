@@ -258,8 +258,10 @@ def _member_rows(model_qs: QuerySet, *, group: str, person: str, start: str, mun
         "end_on": Subquery(history.values("day")[:1], output_field=DateField()),
         "end_status": Subquery(history.values("obligation_status")[:1], output_field=CharField()),
         "ext_on": Subquery(extensions.values("granted_on")[:1], output_field=DateField()),
+        # a lookup by primary key, not a join: a join made PostgreSQL hash all 250,000 persons per branch
         "term_end0": Coalesce(
-            Subquery(extensions.values("previous_end")[:1], output_field=DateField()), F(f"{person}__term_end")
+            Subquery(extensions.values("previous_end")[:1], output_field=DateField()),
+            Subquery(Person.objects.filter(pk=person_ref).values("term_end")[:1], output_field=DateField()),
         ),
         **{f"t{h}": AddMonths(F(start), h) for h in HORIZONS},
     }
