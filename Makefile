@@ -58,6 +58,7 @@ demo: demo-setup
 	$(DEMO_ENV) $(PY) manage.py seed_demo --persons $(DEMO_PERSONS) --seed $(DEMO_SEED) --if-empty
 	$(DEMO_ENV) $(PY) manage.py elip_run
 	$(DEMO_ENV) $(PY) manage.py demo_events --seed $(DEMO_SEED)
+	$(DEMO_ENV) $(PY) manage.py controlroom_demo --seed $(DEMO_SEED)
 	$(DEMO_ENV) $(PY) manage.py backup_codes $(DEMO_ACCOUNTS)
 	@echo "Portal: http://127.0.0.1:$(PORT)/  (DUO-beheer: http://127.0.0.1:$(PORT)/beheer/)"
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
