@@ -15,7 +15,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/14
 # The money-boundary tests (marker both_databases) run a second time on the embedded default, SQLite.
 TEST_SQLITE_URL ?= sqlite:///$(CURDIR)/var/test-money.sqlite3
 
-.PHONY: setup demo-setup system-packages demo-packages venv oidc-provider services demo test test-fast lint bench lock
+.PHONY: setup demo-setup system-packages demo-packages venv oidc-provider services demo test test-fast lint bench load lock
 
 setup: system-packages venv oidc-provider
 demo-setup: demo-packages venv
@@ -104,6 +104,14 @@ test-fast: venv services
 bench: setup services
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/elip_bench} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		$(PY) tests/bench/run.py $(BENCH_ARGS)
+
+# The load test at national scale (tests/bench/load.py: 250,000 persons, 1,000,000 signals, locust case
+# workers against gunicorn with the production settings, then the saturation point for 1, 2 and 4
+# workers). Always on a database of its own (the signal loader truncates signals and the read log);
+# the data is made once and kept. LOAD_ARGS="--help" lists the knobs.
+LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/elip_load
+load: venv services
+	DATABASE_URL=$(LOAD_DATABASE_URL) REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} $(PY) tests/bench/load.py $(LOAD_ARGS)
 
 # Re-resolve the pins after editing pyproject.toml (needs the package registry).
 lock:
