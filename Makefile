@@ -56,6 +56,7 @@ demo: demo-setup
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput -v0
 	$(DEMO_ENV) $(PY) manage.py collectstatic --noinput -v0
 	$(DEMO_ENV) $(PY) manage.py seed_demo --persons $(DEMO_PERSONS) --seed $(DEMO_SEED) --if-empty
+	$(DEMO_ENV) $(PY) manage.py demo_history --seed $(DEMO_SEED)
 	$(DEMO_ENV) $(PY) manage.py elip_run
 	$(DEMO_ENV) $(PY) manage.py demo_events --seed $(DEMO_SEED)
 	$(DEMO_ENV) $(PY) manage.py controlroom_demo --seed $(DEMO_SEED)
