@@ -37,6 +37,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from elip.constants import RunStatus
@@ -295,12 +296,13 @@ def alerts_notify() -> int:
     to = recipients()
     if not pending or not to:
         return 0
+    link = settings.PORTAL_BASE_URL.rstrip("/") + reverse("controlroom:alerts")
     lines = [
         "De controlekamer van het Portal Inburgering meldt:",
         "",
         *(f"- {a.get_kind_display()} (run {date_figures(a.run_date)}): {a.message}" for a in pending),
         "",
-        "Bekijk en behandel de meldingen in de controlekamer: /beheer/controlekamer/meldingen/",
+        f"Bekijk en behandel de meldingen in de controlekamer: {link}",
     ]
     subject = f"Controlekamer ELIP: {len(pending)} nieuwe melding{'en' if len(pending) != 1 else ''}"
     try:

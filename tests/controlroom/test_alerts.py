@@ -194,7 +194,8 @@ def test_evaluating_twice_creates_nothing_new_and_mails_once(smtp_server):
     assert mail["message"]["Subject"] == "Controlekamer ELIP: 3 nieuwe meldingen"
     body = smtp_server.bodies()[0]
     assert "PDF('s) mislukt voor Groningen" in body and "Run niet op tijd voltooid" in body
-    assert "/beheer/controlekamer/meldingen/" in body
+    # a link the reader can follow: the portal's address (PORTAL_BASE_URL) with the path
+    assert "http://127.0.0.1:8000/beheer/controlekamer/meldingen/" in body
 
 
 def test_a_failed_mail_is_tried_again_at_the_next_evaluation(settings, smtp_server):
