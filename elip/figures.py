@@ -577,13 +577,15 @@ class EffectOptions:
         return PERIODS[self.period]
 
     @classmethod
-    def from_query(cls, params) -> "EffectOptions":
+    def from_query(cls, params, *, period_default: str = "maand") -> "EffectOptions":
+        """``period_default``: a municipality's own cohorts are small, so its screen groups by
+        quarter unless asked otherwise (a month of a mid-sized municipality is mostly "< 10")."""
         horizon = str(params.get("na", ""))
         period = str(params.get("periode", ""))
         outcome = str(params.get("uitkomst", ""))
         return cls(
             horizon=int(horizon) if horizon in {str(h) for h in HORIZONS} else cls.horizon,
-            period=period if period in PERIODS else cls.period,
+            period=period if period in PERIODS else period_default,
             outcome=outcome if outcome in Outcome.LABELS else cls.outcome,
         )
 

@@ -27,7 +27,7 @@ from ..figures import (
 @role_required(Role.ELIP_LETTER)
 @require_safe
 def effect(request):
-    options = EffectOptions.from_query(request.GET)
+    options = EffectOptions.from_query(request.GET, period_default="kwartaal")
     figures = letter_cohorts()
     mid = request.municipality.pk
     own = cohort_table(figures, group=LETTER, horizon=options.horizon, municipality_id=mid, size=options.size)

@@ -46,12 +46,21 @@ def test_own_figures_against_national_with_small_cells_hidden(django_assert_max_
     with django_assert_max_num_queries(12):
         response = client.get(URL, {"na": "12"})
     html = response.content.decode()
-    assert "Uw gemeente: Groningen" in html and "januari 2024" in html
+    assert "Uw gemeente: Groningen" in html and "1e kwartaal 2024" in html  # quarters unless asked
     assert "&lt; 10" in html
     assert ">42<" in html  # national members: 12 + 15 + 15, three municipalities
     for person in own:
         assert person.last_name not in html and person.bsn not in html
     assert 'id="chart-effect-gemeente-title"' in html
+
+
+def test_a_municipality_sees_quarters_by_default_and_months_when_it_asks():
+    """Its own monthly cohorts are mostly under 10 persons, so its screen starts with quarters."""
+    lettered("GM0014", 12)
+    client = client_with([Role.ELIP_LETTER])
+    assert "1e kwartaal 2024" in client.get(URL, {"na": "12"}).content.decode()
+    html = client.get(URL, {"na": "12", "periode": "maand"}).content.decode()
+    assert "januari 2024" in html and "1e kwartaal 2024" not in html
 
 
 def test_national_figures_are_hidden_when_one_other_municipality_would_be_revealed():
