@@ -61,6 +61,8 @@ def test_a_municipality_sees_quarters_by_default_and_months_when_it_asks():
     assert "1e kwartaal 2024" in client.get(URL, {"na": "12"}).content.decode()
     html = client.get(URL, {"na": "12", "periode": "maand"}).content.decode()
     assert "januari 2024" in html and "1e kwartaal 2024" not in html
+    assert "Cohort (maand van de brief)" in html
+    assert "Cohort (kwartaal van de brief)" in client.get(URL).content.decode()
 
 
 def test_national_figures_are_hidden_when_one_other_municipality_would_be_revealed():
