@@ -12,9 +12,11 @@ BSN_INVALID = "Vul een geldig burgerservicenummer in: 9 cijfers die voldoen aan 
 
 
 def normalize_bsn(value: str) -> str:
-    """Strip separators and left-pad to nine digits (a BSN may start with zeros)."""
-    digits = stdnum_bsn.compact(str(value or ""))
-    return digits.zfill(9) if digits.isdigit() and 8 <= len(digits) <= 9 else digits
+    """Strip separators (spaces, dots, hyphens) and left-pad eight digits to nine (a BSN may start
+    with a zero that a spreadsheet dropped). Shorter numbers stay short, so they are refused:
+    stdnum's ``compact`` pads anything to nine, which made "61" the valid BSN 000000061."""
+    digits = re.sub(r"[\s.\-]", "", str(value or ""))
+    return digits.zfill(9) if digits.isdigit() and len(digits) == 8 else digits
 
 
 def is_valid_bsn(value: str) -> bool:

@@ -107,3 +107,17 @@ def test_bsn_field_required_and_optional():
 def test_bsn_field_input_opens_a_numeric_keyboard_and_never_autocompletes():
     html = BsnField().widget.render("bsn", "")
     assert 'inputmode="numeric"' in html and 'autocomplete="off"' in html and 'maxlength="20"' in html
+
+
+@pytest.mark.parametrize("typed", ["61", "1", "0000061", "1234567"])
+def test_a_number_shorter_than_eight_digits_is_no_bsn_even_if_padding_would_pass_the_elfproef(typed):
+    """CI's fuzz found "61" accepted: python-stdnum's compact() pads anything to nine digits, and
+    000000061 passes the elfproef. Only a dropped leading zero (eight digits) is padded."""
+    assert not is_valid_bsn(typed)
+    with pytest.raises(ValidationError):
+        BsnField().clean(typed)
+
+
+def test_eight_digits_get_their_leading_zero_back():
+    assert normalize_bsn("11122233") == "011122233"
+    assert normalize_bsn("111.222.333") == normalize_bsn("111 222 333") == normalize_bsn("111-222-333") == "111222333"
