@@ -214,6 +214,13 @@ QUERY_PAGES = {
     ),
     "query: brief": (lambda w: "/elip/brief/", ["gegevens", "pagina"]),
     "query: inloggen": (lambda w: "/inloggen/", ["next"]),
+    "query: werkvoorraad": (
+        lambda w: "/elip/werkvoorraad/",
+        ["termijn", "route", "nieuw_sinds_0", "nieuw_sinds_1", "nieuw_sinds_2", "contactpersoon", "keurmerk"]
+        + ["pagina", "sorteer"],
+    ),
+    "query: werkvoorraad-regio": (lambda w: "/elip/werkvoorraad/regio/", ["termijn", "route", "pagina", "sorteer"]),
+    "query: effect": (lambda w: "/elip/effect/", ["na", "periode", "uitkomst"]),
 }
 
 
