@@ -18,7 +18,8 @@
    search, result paging, person list, person detail and CSV, 1–3 s between clicks) for
    ``--duration`` seconds: p50/p95/p99 and errors per request type and overall.
 6. The saturation point for each of ``--saturation-workers`` (1, 2, 4 gunicorn workers): 32 users
-   pace themselves to a total rate that steps up (``--rates``, ``--step-seconds`` each) until the
+   pace themselves, after a 10-s warm-up at the first rate that is not timed (a fresh gunicorn's first
+   requests), to a total rate that steps up (``--rates``, ``--step-seconds`` each) until the
    p95 of a step passes 150 ms; the table gives each step's achieved rate, p50, p95 and errors.
 
 The machine's load average is printed beside every figure: on a shared machine they are upper bounds.

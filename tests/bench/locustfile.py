@@ -53,6 +53,9 @@ RATES = [float(r) for r in os.environ.get("LOAD_RATES", "").split(",") if r]
 STEP_SECONDS = float(os.environ.get("LOAD_STEP_SECONDS", "15"))
 P95_LIMIT_MS = float(os.environ.get("LOAD_P95_LIMIT_MS", "150"))
 SIGN_IN_TIMEOUT = float(os.environ.get("LOAD_SIGN_IN_TIMEOUT", "180"))
+# Rate mode: clicks at the first rate for this long before the steps are timed, so a fresh gunicorn's
+# first requests (templates compiled, database connections opened, caches cold) are not in step 1.
+WARMUP_SECONDS = float(os.environ.get("LOAD_WARMUP_SECONDS", "10"))
 LOGIN_NAMES = ("login: forms", "login: password", "login: second factor")
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -129,6 +132,8 @@ def record(request_type, name, response_time, response_length, exception, start_
 def control(environment, **kwargs):
     def run():
         started.wait(timeout=SIGN_IN_TIMEOUT)
+        if MODE != "caseworker":
+            gevent.sleep(WARMUP_SECONDS)
         clock["t0"] = time.time()
         if MODE == "caseworker":
             gevent.sleep(DURATION)
