@@ -7,6 +7,9 @@ Guarantees:
   the queryset keeps its rows, filters, ordering and other annotations, and a list of any length
   costs the same number of queries as a list of one. ``routes(person, today)`` then reads only
   those annotations and never queries.
+* ``with_route_status(queryset, today)`` gives the status in one number from the person's own
+  columns (the route facts the registry keeps with the exam rows, ``pib.route_facts``), so the
+  Werkvoorraad orders thousands of persons by it without a subquery per person.
 * Components are the six of ``ExamComponent``, ONA included. A component is *open* unless it is
   exempted (``Exam.exempted``) or has a passed attempt; a person with no ``Exam`` row for a
   component has it open with 0 attempts. Attempts are the person's ``ExamAttempt`` rows of that
@@ -29,9 +32,10 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
+    Func,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -39,14 +43,13 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Greatest, Least, Substr
-from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
+from django.db.models.functions import Coalesce, Greatest
 
-from pib.constants import AttemptResult, ExamComponent
+from pib.constants import REQUIRED_ATTEMPTS, AttemptResult, ExamComponent
 from pib.models import Exam, ExamAttempt, Person
+from pib.route_facts import exam_figures
 
 REQUIRED_HOURS = 600
-REQUIRED_ATTEMPTS = 4
 HOURS_PER_WEEK = 12
 WEEKS_PER_ATTEMPT = 4
 
@@ -81,6 +84,22 @@ def with_routes(queryset: QuerySet[Person]) -> QuerySet[Person]:
     return queryset.annotate(**annotations)
 
 
+def attach_routes(persons: list[Person]) -> list[Person]:
+    """``persons``, already loaded, given what ``with_routes`` annotates — from one query over their
+    exam rows (grouped per person and component), not 18 subqueries per row: the Werkvoorraad's
+    page of 20. Returns the same list."""
+    figures = exam_figures([person.pk for person in persons])
+    for person in persons:
+        person.route_hours = person.lesson_hours_integration + person.lesson_hours_literacy
+        for component in COMPONENTS:
+            exempted, tries, passed = figures.get((person.pk, component), (False, 0, False))
+            key = _key(component)
+            setattr(person, f"route_attempts_{key}", tries)
+            setattr(person, f"route_passed_{key}", passed)
+            setattr(person, f"route_exempted_{key}", exempted)
+    return persons
+
+
 class RouteStatus:
     """The route status of a person in one number, as the Werkvoorraad sorts and filters on it:
     a route the case worker can still help along first, a route already reached last."""
@@ -96,124 +115,55 @@ class RouteStatus:
     }
 
 
-def _status_table() -> str:
-    """``RouteStatus`` for each of the 64 keys ``with_route_status`` computes, as a string of digits
-    (a lookup the database does with SUBSTR, so the per-person subquery is evaluated once). Key bits:
-    level × 16 (0–3, see ``with_route_status``), all six components have an exam row × 8, no hours
-    left × 4, the hours left fit in the weeks left × 2, at least 16 weeks left × 1."""
-    table = []
-    for key in range(64):
-        level, rows6, no_hours, hours_fit, weeks16 = key >> 4, key >> 3 & 1, key >> 2 & 1, key >> 1 & 1, key & 1
-        if rows6 and level == 0:
-            status = RouteStatus.REACHED  # every component passed or exempted
-        elif no_hours and rows6 and level <= 1:
-            status = RouteStatus.REACHED  # 600 hours and 4 attempts at every open component
-        elif hours_fit and level <= 2 and (rows6 or weeks16):
-            status = RouteStatus.WITHIN_REACH
-        else:
-            status = RouteStatus.NONE
-        table.append(str(status))
-    return "".join(table)
+class DaysUntil(Func):
+    """Whole days from ``today`` to a date column (negative once it has passed), the same number on
+    PostgreSQL (``date - date``) and SQLite (``julianday``)."""
 
+    output_field = IntegerField()
 
-STATUS_TABLE = _status_table()
+    def __init__(self, expression, today: dt.date):
+        super().__init__(expression)
+        self.today = today
 
+    def as_postgresql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"(({sql}) - %s::date)", [*params, self.today]
 
-def _level_table() -> str:
-    """The level of an exam row that is not exempted, for key attempt code × 5 + fit (see
-    ``with_route_status``): 0 passed; 1 open with 4+ attempts; 2 open, the attempts still needed
-    fit in the weeks left; 3 otherwise."""
-    table = []
-    for code in range(2 * (REQUIRED_ATTEMPTS + 1)):
-        tries, passed = code // 2, code % 2
-        for fit in range(REQUIRED_ATTEMPTS + 1):
-            level = 0 if passed else 1 if tries >= REQUIRED_ATTEMPTS else 2 if tries >= fit else 3
-            table.append(str(level))
-    return "".join(table)
-
-
-LEVEL_TABLE = _level_table()
-
-
-def _weeks_at_least(today: dt.date, weeks: int) -> Q:
-    """On Person: at least ``weeks`` whole weeks from ``today`` to the term end."""
-    return Q(term_end__gte=today + dt.timedelta(days=7 * weeks))
+    def as_sql(self, compiler, connection, **extra):  # SQLite
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"CAST(julianday({sql}) - julianday(%s) AS INTEGER)", [*params, self.today.isoformat()]
 
 
 def with_route_status(queryset: QuerySet[Person], today: dt.date) -> QuerySet[Person]:
     """``queryset`` annotated with ``route_status`` (a ``RouteStatus`` value): the same answer as
-    ``routes(person, today).status`` (the tests compare both on every boundary), computed in SQL so
-    a whole list can be filtered and ordered by it — one correlated subquery over the person's exam
-    rows per person, evaluated once (no join, no GROUP BY on the outer query).
+    ``routes(person, today).status`` (the tests compare both on every boundary), computed from the
+    person's own columns — the hours, the term end and the route facts the registry keeps with the
+    exam rows (``pib.route_facts``: open components, fewest attempts among them) — so a whole list
+    is filtered and ordered by it with a few operations per row: no subquery, no join.
 
-    How: per exam row a *level* — 0 passed or exempted; open with 4+ attempts 1; open with the
-    attempts still needed fitting in the weeks left (one per ``WEEKS_PER_ATTEMPT`` weeks) 2; else 3
-    — and the person's highest level and whether all six components have a row (a missing one is
-    open with 0 attempts, so it needs 16 weeks). With three facts on the person's own columns (no
-    hours left; the hours left fit at ``HOURS_PER_WEEK`` a week; 16 weeks or more left) that makes a
-    key 0–63, looked up in ``STATUS_TABLE``. Whole weeks left are compared as dates
-    (``term_end >= today + 7·w days``), the same on PostgreSQL and SQLite."""
-    attempts = ExamAttempt.objects.filter(exam=OuterRef("pk"))
-    # One look at an exam row's attempts: attempts (capped at 4) × 2 + 1 when one passed (0–9).
-    attempt_code = Coalesce(
-        Subquery(
-            attempts.order_by()
-            .values("exam")
-            .annotate(
-                c=Least(Count("pk"), Value(REQUIRED_ATTEMPTS)) * Value(2)
-                + Max(Case(When(result=AttemptResult.PASSED, then=Value(1)), default=Value(0)))
-            )
-            .values("c"),
-            output_field=IntegerField(),
-        ),
-        Value(0),
-    )
-    # Attempts an open row must have for the attempts still needed to fit in the weeks left:
-    # 4 × (4 − tries) ≤ weeks ⇔ tries ≥ 4 − ⌊weeks / 4⌋ (0–4).
-    fit_tries = Case(
-        *[
-            When(_weeks_at_least(today, WEEKS_PER_ATTEMPT * k), then=Value(REQUIRED_ATTEMPTS - k))
-            for k in range(REQUIRED_ATTEMPTS, 0, -1)
-        ],
-        default=Value(REQUIRED_ATTEMPTS),
-    )
-    level = Case(
-        When(exempted=True, then=Value(0)),
-        default=Cast(
-            Substr(
-                Value(LEVEL_TABLE),
-                Cast(attempt_code * Value(5) + OuterRef("route_fit_tries") + Value(1), output_field=IntegerField()),
-                Value(1),
-            ),
-            output_field=IntegerField(),
-        ),
-        output_field=IntegerField(),
-    )
-    exam_key = (
-        Exam.objects.filter(person=OuterRef("pk"))
-        .order_by()
-        .values("person")
-        .annotate(
-            key=Max(level) * Value(16)
-            + Case(When(GreaterThanOrEqual(Count("pk"), len(COMPONENTS)), then=Value(8)), default=Value(0))
-        )
-        .values("key")
-    )
+    How: reached when no component is open, or no hours are left and every open component has 4
+    attempts; within reach when the term end has not passed, the hours left fit in the whole weeks
+    left at ``HOURS_PER_WEEK`` a week and the attempts still needed (4 − fewest) fit at one per
+    ``WEEKS_PER_ATTEMPT`` weeks; otherwise none."""
     hours_left = Greatest(Value(REQUIRED_HOURS) - F("lesson_hours_integration") - F("lesson_hours_literacy"), Value(0))
-    max_weeks = -(-REQUIRED_HOURS // HOURS_PER_WEEK)  # 50: the hours never need more weeks
-    weeks_left = Case(
-        *[When(_weeks_at_least(today, w), then=Value(w)) for w in range(max_weeks, 0, -1)],
-        default=Value(0),
-        output_field=IntegerField(),
+    # whole weeks: integer division, exact because the term end has not passed where it is used
+    weeks_left = ExpressionWrapper(DaysUntil(F("term_end"), today) / Value(7), output_field=IntegerField())
+    attempts_needed = Greatest(Value(REQUIRED_ATTEMPTS) - F("route_min_attempts"), Value(0))
+    reached = Q(route_open_components=0) | Q(route_hours_left__lte=0, route_min_attempts__gte=REQUIRED_ATTEMPTS)
+    within_reach = Q(
+        term_end__gte=today,
+        route_hours_left__lte=F("route_weeks_left") * Value(HOURS_PER_WEEK),
+        route_weeks_left__gte=F("route_attempts_needed") * Value(WEEKS_PER_ATTEMPT),
     )
-    person_key = (
-        Case(When(LessThanOrEqual(hours_left, 0), then=Value(4)), default=Value(0))
-        + Case(When(LessThanOrEqual(hours_left, weeks_left * Value(HOURS_PER_WEEK)), then=Value(2)), default=Value(0))
-        + Case(When(_weeks_at_least(today, REQUIRED_ATTEMPTS * WEEKS_PER_ATTEMPT), then=Value(1)), default=Value(0))
-    )
-    key = Coalesce(Subquery(exam_key, output_field=IntegerField()), Value(0)) + person_key
-    return queryset.alias(route_fit_tries=fit_tries).annotate(
-        route_status=Cast(Substr(Value(STATUS_TABLE), key + Value(1), Value(1)), output_field=IntegerField())
+    return queryset.alias(
+        route_hours_left=hours_left, route_weeks_left=weeks_left, route_attempts_needed=attempts_needed
+    ).annotate(
+        route_status=Case(
+            When(reached, then=Value(RouteStatus.REACHED)),
+            When(within_reach, then=Value(RouteStatus.WITHIN_REACH)),
+            default=Value(RouteStatus.NONE),
+            output_field=IntegerField(),
+        )
     )
 
 
@@ -347,7 +297,7 @@ def _join(parts: list[str]) -> str:
 
 
 def routes(person: Person, today: dt.date) -> Routes:
-    """The Routewijzer of a person loaded through ``with_routes`` (no query)."""
+    """The Routewijzer of a person loaded through ``with_routes`` or ``attach_routes`` (no query)."""
     components = []
     for component in COMPONENTS:
         key = _key(component)

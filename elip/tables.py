@@ -6,11 +6,12 @@ Sorting uses column names only (``?sorteer=naam``); a BSN value never appears in
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django_tables2.data import TableQuerysetData
 
 from pib.formatting import date_figures, date_words, euro
-from signals.tables import PageByIdsData, person_detail_url
+from signals.tables import person_detail_url
 
-from .routes import routes
+from .routes import attach_routes, routes
 
 
 class PersonTable(tables.Table):
@@ -58,10 +59,39 @@ class PersonTable(tables.Table):
         return euro(value)
 
 
+class OrderedIdsData(TableQuerysetData):
+    """The whole list's ids in its order, in one query — their number is the count, so no COUNT query
+    repeats the join and the sort — then only the page's rows with their annotations (the route
+    figures). A municipality's worklist is thousands of ids at most: a few kB."""
+
+    _ids = None
+    on_page = None  # called with the page's rows once loaded (the Werkvoorraad: ``attach_routes``)
+
+    def ordered_ids(self) -> list[int]:
+        if self._ids is None:
+            self._ids = list(self.data.values_list("pk", flat=True))
+        return self._ids
+
+    def order_by(self, aliases):
+        super().order_by(aliases)
+        self._ids = None
+
+    def __len__(self):
+        return len(self.ordered_ids())
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice):
+            return self.data[key]
+        ids = self.ordered_ids()[key]
+        rows = {person.pk: person for person in self.data.order_by().filter(pk__in=ids)}
+        page = [rows[pk] for pk in ids if pk in rows]
+        return self.on_page(page) if self.on_page else page
+
+
 class WorklistTable(tables.Table):
     """Werkvoorraad: one row per ELIP person, in urgency order unless a header is clicked. A page is
-    fetched by ids first (``signals.tables.PageByIdsData``: the ordered ids, then those 20 rows
-    with their route figures), so a deep page skips ids only.
+    fetched by ids first (``OrderedIdsData``: all ordered ids in one query, then those 20 rows with
+    their route figures), so the count and a deep page cost no extra join.
 
     ``linkable`` is the id of the municipality whose persons' screens open from here (the chosen
     one; a person's screens open only with their own municipality chosen): other rows show the BSN
@@ -95,7 +125,9 @@ class WorklistTable(tables.Table):
 
     def __init__(self, data, *, linkable: int | None, today, regional: bool, **kwargs):
         exclude = () if regional else ("gemeente",)
-        super().__init__(PageByIdsData(data), exclude=exclude, **kwargs)
+        rows = OrderedIdsData(data)
+        rows.on_page = attach_routes  # the route figures of the page's 20 rows, in one query
+        super().__init__(rows, exclude=exclude, **kwargs)
         self.linkable, self.today = linkable, today
 
     def render_bsn(self, value, record):
@@ -124,3 +156,21 @@ class WorklistTable(tables.Table):
         if record.contact_is_me:
             flags.append("U bent contactpersoon")
         return format_html_join(" ", '<span class="tag">{}</span>', ((f,) for f in flags)) or ""
+
+    def prerendered_rows(self) -> list[list[tuple[str, str]]]:
+        """The page's cells as ``(td attributes, content)``, from the render methods above called
+        directly: django-tables2 inspects a render method's signature for every cell, a third of
+        the page's time (``partials/table.html`` renders these when a table offers them)."""
+        if self.page is None:
+            return []
+        cells = {
+            "bsn": lambda person: self.render_bsn(person.bsn, person),
+            "naam": lambda person: self.render_naam(person.full_name),
+            "gemeente": lambda person: person.municipality.name,
+            "einddatum": lambda person: self.render_einddatum(person.term_end),
+            "weken": lambda person: self.render_weken(person.term_end),
+            "route": self.render_route,
+            "aandacht": self.render_aandacht,
+        }
+        columns = [(cells[column.name], column.attrs["td"].as_html()) for column in self.columns]
+        return [[(td, cell(row.record)) for cell, td in columns] for row in self.page.object_list]

@@ -6,4 +6,9 @@ class PibConfig(AppConfig):
     verbose_name = "DUO-register inburgering"
 
     def ready(self):
-        from . import checks  # noqa: F401 - registers the key check
+        from . import (
+            checks,  # noqa: F401 - registers the key check
+            route_facts,
+        )
+
+        route_facts.connect()

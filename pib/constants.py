@@ -74,3 +74,9 @@ class Role(models.TextChoices):
     ELIP_LETTER = "elip_brief", "Beheren ELIP brief"
     ELIP_SIGNALS = "elip_signalen", "Raadplegen en muteren ELIP signalen"
     MIJN_DUO_ADMIN = "mijnduo_beheerder", "Mijn DUO-beheerder"
+
+
+# The route facts on the person (pib/route_facts.py): a cache of the exam rows.
+COMPONENT_COUNT = len(ExamComponent.values)
+REQUIRED_ATTEMPTS = 4  # attempts per open component for the ontheffingsroute (DOMAIN.md)
+ROUTE_FACT_FIELDS = ("route_open_components", "route_min_attempts")

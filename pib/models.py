@@ -13,6 +13,8 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from .constants import (
+    COMPONENT_COUNT,
+    ROUTE_FACT_FIELDS,
     AttemptResult,
     Course,
     ExamComponent,
@@ -137,7 +139,14 @@ class Person(models.Model):
     lesson_hours_literacy = models.PositiveIntegerField(
         "bij DUO geregistreerde lesuren alfabetiseringscursus", default=0
     )
-    history = HistoricalRecords()
+    # A cache of the exam rows (pib/route_facts.py), kept current on every exam write.
+    route_open_components = models.PositiveSmallIntegerField(
+        "open examenonderdelen", default=COMPONENT_COUNT, db_default=COMPONENT_COUNT, editable=False
+    )
+    route_min_attempts = models.PositiveSmallIntegerField(
+        "minste pogingen van een open onderdeel", default=0, db_default=0, editable=False
+    )
+    history = HistoricalRecords(excluded_fields=list(ROUTE_FACT_FIELDS))
 
     class Meta:
         verbose_name = "inburgeraar"
@@ -149,16 +158,27 @@ class Person(models.Model):
         ]
         indexes = [
             # "Overzicht ELIP" and its count (elip.selectors.elip_persons_listed): a municipality's obliged
-            # persons in name order, with the id for the letter check, straight from the index.
+            # persons in name order, with the id for the letter check, straight from the index; and the
+            # Werkvoorraad's urgency order from the columns it includes (PostgreSQL; an index-only scan).
             models.Index(
                 fields=["municipality", "obligation_status", "last_name", "first_names", "id"],
-                name="person_muni_status_name_idx",
+                include=["term_end", "lesson_hours_integration", "lesson_hours_literacy", *ROUTE_FACT_FIELDS],
+                name="person_worklist_idx",
             ),
             models.Index(fields=["term_end"], name="person_term_end_idx"),
         ]
 
     def __str__(self):
         return self.full_name
+
+    def save(self, *args, **kwargs):
+        """An existing person is saved without the route facts: they follow the exam rows
+        (pib/route_facts.py), and an instance read before an exam was written must not undo that."""
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in ROUTE_FACT_FIELDS
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self):

@@ -62,9 +62,13 @@ def project_environment(*, database: str, redis_url: str, media_root, batch_size
 
 
 def clear_celery_keys(redis_url: str) -> None:
+    """Empty the broker of what earlier tests left: the queue with its priority sub-queues
+    (``celery\x06\x163`` …), and the unacked messages a killed worker would hand back."""
     import redis
 
-    redis.Redis.from_url(redis_url).delete("celery", "unacked", "unacked_index", "unacked_mutex")
+    client = redis.Redis.from_url(redis_url)
+    keys = [*client.scan_iter(match="celery*"), "unacked", "unacked_index", "unacked_mutex"]
+    client.delete(*keys)
 
 
 def _spawn(args, env, log_path):

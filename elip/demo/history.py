@@ -201,7 +201,7 @@ def _add_registry_history(ends: list, extensions: list) -> None:
     """A history row per ended obligation, dated on its end (the figures read the status changes from
     the registry history), and term extensions granted after the start (the person's term end moves)."""
     History = Person.history.model
-    fields = [f.attname for f in Person._meta.fields]
+    fields = [f.attname for f in History._meta.fields if not f.name.startswith("history_")]  # what it tracks
     persons = Person.objects.in_bulk([pk for pk, _d in ends] + [pk for pk, _t, _g in extensions])
     noon = dt.time(12, 0)
     tz = timezone.get_current_timezone()

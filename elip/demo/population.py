@@ -50,6 +50,7 @@ from pib.models import (
     QualityMarkLoss,
     TermExtension,
 )
+from pib.route_facts import refresh_route_facts
 from pib.services import quality_mark_loss_record
 
 from . import names
@@ -500,6 +501,8 @@ def build_population(
             for model in ORDER:
                 writer.write(model, rows[model])
                 counts[model] += len(rows[model])
+            # COPY sends no signals: the route facts of these persons from the exam rows just written
+            refresh_route_facts([row[0] for row in rows[Person]])
 
     def add_showcase(fixed_persons):
         rows = {m: [] for m in ORDER}

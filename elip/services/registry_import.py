@@ -41,7 +41,8 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone, translation
 
-from pib.models import Municipality, Person, TermExtension
+from pib.models import Exam, ExamAttempt, Municipality, Person, TermExtension
+from pib.route_facts import refresh_route_facts
 from signals.models import Signal
 
 from .registry import person_update, term_extension_update
@@ -288,6 +289,10 @@ def _load(prepared: Prepared, on_date: dt.date) -> FileResult:
             raise ImportFailed([f"{filename}: de database weigerde de nieuwe rijen ({type(error).__name__})"]) from None
         if result.created > 1000:
             cursor.execute(f"ANALYZE {q(entity.model._meta.db_table)}")
+        if result.created and entity.model in (Exam, ExamAttempt):
+            # INSERT … SELECT sends no signals: the route facts of the persons in the file, set-based
+            cursor.execute(f"SELECT DISTINCT p.id FROM {STAGE} s {_from_joins(entity)}")
+            refresh_route_facts([person_id for (person_id,) in cursor.fetchall()])
         cursor.execute(f"DROP TABLE {STAGE}")
         result.phases["toevoegen"] = time.monotonic() - tick
     return result

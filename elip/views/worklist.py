@@ -85,7 +85,7 @@ def _screen(request, *, regional: bool):
     if rows is None:
         return render(request, "elip/worklist.html", context, status=400)
     table = WorklistTable(
-        with_routes(rows).select_related("municipality"),
+        rows.select_related("municipality"),
         linkable=request.municipality.pk,
         today=today,
         regional=regional,

@@ -29,6 +29,7 @@ from pib.models import (
     QualityMarkLoss,
     TermExtension,
 )
+from pib.route_facts import refresh_route_facts
 from signals.models import Signal
 from tests.conftest import TODAY
 from tests.pib.factories import PersonFactory, municipality, valid_bsn
@@ -109,10 +110,16 @@ def test_export_then_import_into_an_empty_registry_gives_the_same_files(tmp_path
     build_population(persons=40, seed=7, today=TODAY)
     registry_export(directory=tmp_path / "first")
     before = counts()
+    route_facts = Person.objects.order_by("bsn").values_list("bsn", "route_open_components", "route_min_attempts")
+    facts = list(route_facts)
+    assert len({f[1:] for f in facts}) > 3  # the population has varied route facts
     for model in REGISTRY:
         model.objects.all().delete()
     results = registry_import(paths=[tmp_path / "first"])
     assert counts() == before
+    # INSERT … SELECT sends no signals: the import refreshed the route facts of the persons it loaded
+    assert list(route_facts.all()) == facts
+    assert refresh_route_facts() == 0
     assert [r.entity for r in results] == [e.name for e in ENTITIES]
     assert sum(r.created for r in results) == sum(before.values())
     registry_export(directory=tmp_path / "again")

@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 
 from pib.models import Contract, Enrolment, Exam, ExamAttempt, Invoice, Loan, LoanRequest, Person, TermExtension
+from pib.route_facts import refresh_route_facts
 from pib.selectors import persons_with_loan_usage
 from pib.validators import is_valid_bsn
 
@@ -61,6 +62,9 @@ def test_population_is_valid_and_realistic():
     assert Person.objects.values("municipality").distinct().count() > 100
     assert Person.objects.values("last_name").distinct().count() > 40
     assert ExamAttempt.objects.values("exam").distinct().count() < Exam.objects.count()  # some have 0 attempts
+    # COPY sends no signals: the seed stored the route facts of what it wrote
+    assert refresh_route_facts() == 0
+    assert Person.objects.filter(route_open_components__lt=6, route_min_attempts__gt=0).exists()
     assert Invoice.objects.filter(status="afgewezen").exclude(rejection_reason="").exists()
     assert TermExtension.objects.exists()
 
