@@ -6,10 +6,10 @@ Guarantees:
   ``elip.selectors.elip_persons_listed`` (one municipality) or ``elip_persons_listed_region`` (every
   municipality where the user holds "Raadplegen ELIP personen") — and only annotates, filters and
   orders it, so no filter value can widen what the user may see.
-* Set-based: the urgency, the route status (``elip.routes.with_route_status``: one correlated
-  subquery), the quality-mark flag (``elip.selectors.enrolled_at_lost_institution``) and the
-  contact person are annotations; a page costs the same number of queries whatever its length or
-  its number.
+* Set-based: the urgency, the route status (``elip.routes.with_route_status``: from the person's
+  own columns, no subquery), the quality-mark flag (``elip.selectors.enrolled_at_lost_institution``)
+  and the contact person are annotations; a page costs the same number of queries whatever its length or
+  its number (``elip.tables.WorklistTable``: all ordered ids in one query, then the page's rows).
 * The urgency order (``URGENCY_ORDER``), stated so it can be challenged (docs/portal.md):
   1. the term end: passed or within 3 months first, then within 6 months, then later;
   2. within each of those: "Ontheffing binnen bereik" first (help now still makes the difference),
@@ -86,11 +86,7 @@ def worklist_filter(queryset: QuerySet[Person], filters: WorklistFilters, *, tod
     if filters.term_months:
         queryset = queryset.filter(term_end__lte=add_months(today, filters.term_months))
     if filters.route is not None:
-        # Named together with the ELIP letter, so PostgreSQL tests it after the letter join: the
-        # route subquery then runs for the listed persons only, not for every obliged person of the
-        # municipality the index finds (twice as many; 10 s instead of 1 s at national scale).
-        listed_route = Case(When(letter_date__isnull=False, then=F("route_status")), output_field=IntegerField())
-        queryset = queryset.alias(route_listed=listed_route).filter(route_listed=filters.route)
+        queryset = queryset.filter(route_status=filters.route)
     if filters.new_since:
         queryset = queryset.filter(letter_date__gte=filters.new_since)
     if filters.mine:

@@ -158,11 +158,25 @@ class Person(models.Model):
         ]
         indexes = [
             # "Overzicht ELIP" and its count (elip.selectors.elip_persons_listed): a municipality's obliged
-            # persons in name order, with the id for the letter check, straight from the index; and the
-            # Werkvoorraad's urgency order from the columns it includes (PostgreSQL; an index-only scan).
+            # persons in name order, with the id for the letter check, straight from the index.
             models.Index(
                 fields=["municipality", "obligation_status", "last_name", "first_names", "id"],
-                include=["term_end", "lesson_hours_integration", "lesson_hours_literacy", *ROUTE_FACT_FIELDS],
+                name="person_muni_status_name_idx",
+            ),
+            # The Werkvoorraad: the same persons in id order, so the letter check is a merge join with
+            # the letters' person index, with every column of the urgency order included (PostgreSQL:
+            # an index-only scan; docs/portal.md "Werkvoorraad at national scale").
+            models.Index(
+                fields=["municipality", "obligation_status", "id"],
+                include=[
+                    "term_end",
+                    "lesson_hours_integration",
+                    "lesson_hours_literacy",
+                    *ROUTE_FACT_FIELDS,
+                    "last_name",
+                    "first_names",
+                    "prefix",
+                ],
                 name="person_worklist_idx",
             ),
             models.Index(fields=["term_end"], name="person_term_end_idx"),

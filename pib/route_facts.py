@@ -22,37 +22,82 @@ Guarantees:
   call ``refresh_route_facts`` for what they wrote. ``manage.py refresh_route_facts`` recomputes
   every person (after a repair in SQL) and says how many changed; the tests compare the stored facts
   with the exam rows after every write path.
+* One home: the facts are computed by one SQL statement (``_FACTS``, the same on PostgreSQL and
+  SQLite), for one person after a write as for every person in a repair.
 """
 
-from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection
 from django.db.models import Case, Count, IntegerField, Max, Value, When
 from django.db.models.signals import post_delete, post_save
 
-from .constants import COMPONENT_COUNT, REQUIRED_ATTEMPTS, ROUTE_FACT_FIELDS, AttemptResult
+from .constants import COMPONENT_COUNT, REQUIRED_ATTEMPTS, AttemptResult
 from .models import Exam, ExamAttempt, Person
 
 CHUNK = 5_000
 
 
-def route_facts(exam_rows: Iterable[tuple[bool, int, bool]]) -> tuple[int, int]:
-    """(open components, fewest attempts among them) from a person's exam rows, each
-    ``(exempted, attempts, passed)``; missing components are open with 0 attempts."""
-    rows = list(exam_rows)
-    open_attempts = [
-        min(attempts, REQUIRED_ATTEMPTS) for exempted, attempts, passed in rows if not (exempted or passed)
-    ]
-    open_attempts += [0] * max(COMPONENT_COUNT - len(rows), 0)
-    return len(open_attempts), min(open_attempts, default=REQUIRED_ATTEMPTS)
+# The two facts as SQL expressions on a row of the person table ({person}), one correlated subquery
+# each over its exam rows ({exam}) and their attempts ({attempt}); each holds one parameter, the
+# 'passed' result. Booleans and CASE as PostgreSQL and SQLite both read them.
+_DONE = "(e.exempted OR EXISTS (SELECT 1 FROM {attempt} a WHERE a.exam_id = e.id AND a.result = %s))"
+_TRIES = (
+    f"(SELECT CASE WHEN COUNT(*) > {REQUIRED_ATTEMPTS} THEN {REQUIRED_ATTEMPTS} ELSE COUNT(*) END "  # noqa: S608
+    "FROM {attempt} a WHERE a.exam_id = e.id)"
+)
+_OPEN = f"({COMPONENT_COUNT} - (SELECT COUNT(*) FROM {{exam}} e WHERE e.person_id = {{person}}.id AND {_DONE}))"  # noqa: S608
+_FEWEST = (
+    f"(CASE WHEN (SELECT COUNT(*) FROM {{exam}} e WHERE e.person_id = {{person}}.id) < {COMPONENT_COUNT} THEN 0 "  # noqa: S608
+    f"ELSE COALESCE((SELECT MIN({_TRIES}) FROM {{exam}} e WHERE e.person_id = {{person}}.id AND NOT {_DONE}), "
+    f"{REQUIRED_ATTEMPTS}) END)"
+)
+_FACTS = f"route_open_components = {_OPEN}, route_min_attempts = {_FEWEST}"
+_DIFFER = f"(route_open_components <> {_OPEN} OR route_min_attempts <> {_FEWEST})"
 
 
-def exam_figures(person_ids, *, exam_model=Exam) -> dict[tuple[int, str], tuple[bool, int, bool]]:
+def _update(models, where: str, params: list, *, only_changed: bool) -> int:
+    """``UPDATE`` the facts of the persons ``where`` selects; with ``only_changed`` only those whose
+    stored facts differ (the row count is then how many changed)."""
+    person_model, exam_model = models
+    q = connection.ops.quote_name
+    tables = {
+        "person": q(person_model._meta.db_table),
+        "exam": q(exam_model._meta.db_table),
+        "attempt": q(exam_model._meta.get_field("attempts").related_model._meta.db_table),
+    }
+    sql = f"UPDATE {{person}} SET {_FACTS} WHERE {where}"  # noqa: S608 - table names and constants only
+    passed = [AttemptResult.PASSED] * 2
+    params = [*passed, *params]
+    if only_changed:
+        sql += f" AND {_DIFFER}"
+        params += passed
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(**tables), params)
+        return cursor.rowcount
+
+
+def refresh_route_facts(person_ids: Iterable[int] | None = None, *, models=None) -> int:
+    """Recompute the facts of ``person_ids`` (every person when None) from their exam rows and store
+    those that differ; returns how many persons changed. Set-based: one UPDATE per ``CHUNK`` persons.
+    ``models`` = (Person, Exam), for a migration's historical models."""
+    models = models or (Person, Exam)
+    if person_ids is None:
+        return _update(models, "1 = 1", [], only_changed=True)
+    ids = sorted(set(person_ids))
+    changed = 0
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        marks = ", ".join(["%s"] * len(chunk))
+        changed += _update(models, f"id IN ({marks})", chunk, only_changed=True)
+    return changed
+
+
+def exam_figures(person_ids) -> dict[tuple[int, str], tuple[bool, int, bool]]:
     """Per (person id, component) with an exam row: (exempted, attempts, passed) — one grouped query
-    for all of ``person_ids`` (also the Routewijzer of a page of persons, ``elip.routes``)."""
+    for all of ``person_ids`` (the Routewijzer of a page of persons, ``elip.routes.attach_routes``)."""
     rows = (
-        exam_model.objects.filter(person_id__in=person_ids)
+        Exam.objects.filter(person_id__in=person_ids)
         .order_by()
         .values_list("person_id", "component", "exempted")
         .annotate(
@@ -66,56 +111,24 @@ def exam_figures(person_ids, *, exam_model=Exam) -> dict[tuple[int, str], tuple[
     return {(person, component): (exempted, tries, bool(passed)) for person, component, exempted, tries, passed in rows}
 
 
-def _facts_by_person(exam_model, person_ids) -> dict[int, tuple[int, int]]:
-    rows = defaultdict(list)
-    for (person_id, _component), figures in exam_figures(person_ids, exam_model=exam_model).items():
-        rows[person_id].append(figures)
-    return {person_id: route_facts(rows[person_id]) for person_id in person_ids}
-
-
-def refresh_route_facts(person_ids: Iterable[int] | None = None, *, models=None) -> int:
-    """Recompute the facts of ``person_ids`` (every person when None) from their exam rows and store
-    those that differ; returns how many persons changed. Set-based: per chunk of ``CHUNK`` persons one
-    read of the stored facts, one grouped read of the exam rows and one UPDATE per distinct pair of
-    values (at most 35). ``models`` = (Person, Exam), for a migration's historical models."""
-    person_model, exam_model = models or (Person, Exam)
-    if person_ids is None:
-        ids = list(person_model.objects.order_by("pk").values_list("pk", flat=True))
-    else:
-        ids = sorted(set(person_ids))
-    changed = 0
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        with transaction.atomic():
-            stored = {
-                pk: (open_count, fewest)
-                for pk, open_count, fewest in person_model.objects.filter(pk__in=chunk)
-                .order_by()
-                .values_list("pk", "route_open_components", "route_min_attempts")
-            }
-            new = defaultdict(list)
-            for person_id, facts in _facts_by_person(exam_model, list(stored)).items():
-                if stored[person_id] != facts:
-                    new[facts].append(person_id)
-            for facts, pks in new.items():
-                person_model.objects.filter(pk__in=pks).update(**dict(zip(ROUTE_FACT_FIELDS, facts, strict=True)))
-                changed += len(pks)
-    return changed
-
-
-def _person_of_exam(exam_id) -> list[int]:
-    return list(Exam.objects.filter(pk=exam_id).values_list("person_id", flat=True))
+def _store(person_id: int) -> None:
+    """One person's facts after a write of one of their exam rows: one UPDATE."""
+    _update((Person, Exam), "id = %s", [person_id], only_changed=False)
 
 
 def exam_written(sender, instance, **kwargs) -> None:
     """``post_save``/``post_delete`` of an ``Exam``."""
-    refresh_route_facts([instance.person_id])
+    _store(instance.person_id)
 
 
 def attempt_written(sender, instance, **kwargs) -> None:
     """``post_save``/``post_delete`` of an ``ExamAttempt`` (when its exam is deleted in the same
-    cascade, the exam's own ``post_delete`` refreshes the person)."""
-    refresh_route_facts(_person_of_exam(instance.exam_id))
+    cascade, the exam's own ``post_delete`` stores the person's facts again)."""
+    if ExamAttempt.exam.is_cached(instance):
+        _store(instance.exam.person_id)
+        return
+    for person_id in Exam.objects.filter(pk=instance.exam_id).values_list("person_id", flat=True):
+        _store(person_id)
 
 
 def connect() -> None:

@@ -1,5 +1,6 @@
-"""The Werkvoorraad orders a municipality's obliged persons by urgency from the index alone: the
-Overzicht ELIP index with the columns of the urgency order included (PostgreSQL)."""
+"""The Werkvoorraad reads a municipality's obliged persons in id order with every column of its
+urgency order from one index (PostgreSQL: an index-only scan, merge-joined with the letters'
+person index)."""
 
 from django.db import migrations, models
 
@@ -10,20 +11,19 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveIndex(
-            model_name="person",
-            name="person_muni_status_name_idx",
-        ),
         migrations.AddIndex(
             model_name="person",
             index=models.Index(
-                fields=["municipality", "obligation_status", "last_name", "first_names", "id"],
+                fields=["municipality", "obligation_status", "id"],
                 include=(
                     "term_end",
                     "lesson_hours_integration",
                     "lesson_hours_literacy",
                     "route_open_components",
                     "route_min_attempts",
+                    "last_name",
+                    "first_names",
+                    "prefix",
                 ),
                 name="person_worklist_idx",
             ),

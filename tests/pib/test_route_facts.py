@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from pib.constants import COMPONENT_COUNT, REQUIRED_ATTEMPTS, AttemptResult, ExamComponent
 from pib.models import Exam, ExamAttempt, Person
-from pib.route_facts import refresh_route_facts, route_facts
+from pib.route_facts import refresh_route_facts
 from tests.pib.factories import PersonFactory, add_exam
 
 pytestmark = pytest.mark.django_db
@@ -23,20 +23,26 @@ def stored(person) -> tuple[int, int]:
     return tuple(Person.objects.filter(pk=person.pk).values_list("route_open_components", "route_min_attempts")[0])
 
 
-def test_route_facts_from_exam_rows():
+@pytest.mark.parametrize(
+    ("exams", "facts"),
+    [
+        ({c: [F] * 5 for c in ALL}, (6, 4)),  # attempts count up to 4
+        ({c: [F] * 3 for c in ALL}, (6, 3)),
+        ({c: "exempt" for c in ALL}, (0, 4)),  # all exempted: nothing open
+        ({c: [F, P] for c in ALL}, (0, 4)),  # all passed
+        ({c: [F] * 4 for c in ALL[:5]}, (6, 0)),  # the sixth has no row: open with 0 attempts
+        (dict(zip(ALL, ["exempt", [F, P], [F] * 4, [F] * 3, [F] * 9, [F] * 9], strict=True)), (4, 3)),
+        (dict(zip(ALL, [[], "exempt", [P], [P], [P], [P]], strict=True)), (1, 0)),  # a row without attempts
+    ],
+)
+def test_the_facts_from_exam_rows(exams, facts):
     assert COMPONENT_COUNT == 6 and REQUIRED_ATTEMPTS == 4
-    assert route_facts([]) == (6, 0)  # no rows: six open components, none tried
-    assert route_facts([(False, 5, False)] * 6) == (6, 4)  # attempts count up to 4
-    assert route_facts([(False, 3, False)] * 6) == (6, 3)
-    assert route_facts([(True, 0, False)] * 6) == (0, 4)  # all exempted: nothing open
-    assert route_facts([(False, 1, True)] * 6) == (0, 4)  # all passed
-    assert route_facts([(False, 4, False)] * 5) == (6, 0)  # the sixth has no row: open with 0
-    assert route_facts(
-        [(True, 0, False), (False, 2, True), (False, 4, False), (False, 3, False)] * 1 + [(False, 9, False)] * 2
-    ) == (
-        4,
-        3,
-    )
+    person = PersonFactory()
+    for component, results in exams.items():
+        add_exam(person, component, exempted=results == "exempt", results=[] if results == "exempt" else results)
+    assert stored(person) == facts
+    Person.objects.filter(pk=person.pk).update(route_open_components=6, route_min_attempts=0)
+    assert refresh_route_facts([person.pk]) == (facts != (6, 0))  # the repair computes the same
 
 
 def test_a_person_without_exams_has_six_open_components_and_no_attempts():
