@@ -90,6 +90,14 @@ def load_reference_data():
 
 
 @pytest.fixture
+def no_template_capture(monkeypatch):
+    """The test client keeps a copy of every template context it renders (for ``response.context``);
+    the sweeps that send thousands of requests and read only the answers do without: a third of a
+    page's rendering time went to copying contexts."""
+    monkeypatch.setattr("django.test.client.store_rendered_templates", lambda *args, **kwargs: None)
+
+
+@pytest.fixture
 def reference_data(transactional_db):
     """Transactional tests (browser, worker integration) flush the database after they run, which
     also removes what the data migrations loaded; this puts it back before each such test."""

@@ -59,7 +59,7 @@ from signals.models import PersonContact, Signal, SignalStatusChange
 from tests.pib import test_authorization_walk as walk
 from tests.pib.factories import PersonFactory, municipality
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.usefixtures("no_template_capture")]
 
 A, B = walk.A, walk.B
 ALLOWED = {200, 302, 303, 400, 403, 404, 405}

@@ -38,7 +38,7 @@ from tests.pib.test_bad_input_sweep import (
 
 from .conftest import FUZZ_COUNTS, FUZZ_PROFILE
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.usefixtures("no_template_capture")]
 PROFILE = settings.get_profile(FUZZ_PROFILE)
 A = walk.A
 
